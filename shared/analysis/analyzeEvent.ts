@@ -1,0 +1,249 @@
+import type { NormalizedEvent } from '../events/types.ts';
+import {
+  type DenialEvidence,
+  describePolicyType,
+  isAuthorizationFailure,
+  isKeyStateFailure,
+  parseDenialMessage,
+} from '../messages/parseDenialMessage.ts';
+import { permissionNeeds } from '../permissions/needs.ts';
+import type { DeniedBy, ReportLine, Verdict } from '../report/types.ts';
+import { resolveCaller } from '../state/resolveCaller.ts';
+import type { StateIndex } from '../state/stateIndex.ts';
+import { classify } from './classify.ts';
+import { type DecisionConfig, decide } from './decide.ts';
+import { type EvaluatedNeed, evaluateNeeds } from './evaluateNeeds.ts';
+import { provePatches } from './prove.ts';
+import { synthesizePatches } from './synthesize.ts';
+
+function requestOf(event: NormalizedEvent): NonNullable<ReportLine['request']> {
+  const p = event.requestParameters;
+  const bucket = typeof p.bucketName === 'string' ? p.bucketName : null;
+  const key = typeof p.key === 'string' ? p.key : null;
+  let resource: string | null = null;
+  if (event.service === 's3' && bucket)
+    resource = key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`;
+  else if (event.service === 'kms') {
+    const keyId = typeof p.keyId === 'string' ? p.keyId : null;
+    resource =
+      event.resources.find((r) => r.arn.includes(':key/'))?.arn ?? (keyId?.startsWith('arn:') ? keyId : null);
+  }
+  resource ??= event.resources[0]?.arn ?? null;
+  return { service: event.service, eventName: event.eventName, resource };
+}
+
+function baseLine(event: NormalizedEvent, principal: string | null): ReportLine {
+  return {
+    eventId: event.eventId,
+    verdict: 'undetermined',
+    decision: 'escalate',
+    principal,
+    request: requestOf(event),
+    missing: [],
+    deniedBy: null,
+    keyState: null,
+    finding: null,
+    patches: [],
+    proof: null,
+    reason: '',
+  };
+}
+
+function finish(line: ReportLine, verdict: Verdict, reason: string, config: DecisionConfig): ReportLine {
+  line.verdict = verdict;
+  line.decision = decide(verdict, line.principal, line.patches, config);
+  line.reason = reason;
+  return line;
+}
+
+function missingOf(items: EvaluatedNeed[]): ReportLine['missing'] {
+  return items
+    .filter((item) => item.reported && item.result.decision !== 'allowed')
+    .map((item) => ({
+      action: item.need.action,
+      resource: item.resourceArn === '*' ? null : item.resourceArn,
+    }));
+}
+
+function principalArnOf(event: NormalizedEvent): string | null {
+  const caller = event.caller;
+  switch (caller.type) {
+    case 'role':
+      return caller.roleArn ?? `arn:aws:iam::${caller.accountId}:role/${caller.roleName}`;
+    case 'user':
+      return caller.arn;
+    case 'root':
+      return `arn:aws:iam::${caller.accountId}:root`;
+    case 'federated':
+      return caller.sessionArn;
+    case 'account':
+      return null;
+    case 'service':
+      return null;
+    case 'unknown':
+      return caller.arn;
+  }
+}
+
+function describeDeny(deniedBy: DeniedBy): string {
+  const what = describePolicyType(
+    deniedBy.policyType === 'key' || deniedBy.policyType === 'bucket' ? 'resource' : deniedBy.policyType,
+  );
+  const name =
+    deniedBy.policyType === 'key' ? 'key policy' : deniedBy.policyType === 'bucket' ? 'bucket policy' : what;
+  const id = deniedBy.policyId ? ` ${deniedBy.policyId}` : '';
+  const sid = deniedBy.sid ? ` (statement "${deniedBy.sid}")` : '';
+  return `${name}${id}${sid}`;
+}
+
+/** The whole diagnosis of one event: normalize → needs → evaluate → classify → synthesize → prove → decide. */
+export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: DecisionConfig): ReportLine {
+  const evidence: DenialEvidence = parseDenialMessage(event.errorCode, event.errorMessage);
+  const line = baseLine(event, principalArnOf(event));
+
+  if (!event.errorCode)
+    return finish(line, 'not-permission-error', `${event.eventName} did not fail (no errorCode).`, config);
+  if (!isAuthorizationFailure(event.errorCode) && !isKeyStateFailure(event.errorCode)) {
+    return finish(
+      line,
+      'not-permission-error',
+      `${event.errorCode} is not an authorization failure; nothing to remediate.`,
+      config,
+    );
+  }
+  if (event.errorCode === 'VpceAccessDenied' || evidence.form === 'vpce-network') {
+    line.deniedBy = { policyType: 'vpc-endpoint-policy', policyId: event.vpcEndpointId, sid: null };
+    return finish(
+      line,
+      'guardrail',
+      `The policy of VPC endpoint ${event.vpcEndpointId ?? '(unnamed)'} denied ${event.eventName}; endpoint policies are guardrails, not something to widen automatically. Review the endpoint policy with its owner.`,
+      config,
+    );
+  }
+
+  const caller = resolveCaller(state, event.caller);
+  if (!caller.ok) return finish(line, 'undetermined', `Cannot diagnose: ${caller.reason}.`, config);
+  line.principal = caller.identity.arn;
+
+  const needs = permissionNeeds(event, evidence, state);
+  if (!needs.ok) return finish(line, 'undetermined', `Cannot diagnose: ${needs.reason}.`, config);
+
+  const evaluation = evaluateNeeds(event, state, caller.identity, caller.principal, needs.needs);
+  if (!evaluation.ok) {
+    const stop = evaluation.stop;
+    if (stop.need) {
+      const resource = stop.need.resource;
+      const arn =
+        resource.kind === 'kms-key'
+          ? (stop.keyArn ?? resource.ref.value)
+          : resource.kind === 'none'
+            ? null
+            : resource.arn;
+      if (stop.verdict !== 'undetermined') line.missing = [{ action: stop.need.action, resource: arn }];
+    }
+    if (stop.keyState) line.keyState = stop.keyState;
+    if (stop.finding) line.finding = stop.finding;
+    return finish(line, stop.verdict, `${capitalize(stop.reason)}.${nextStep(stop.verdict)}`, config);
+  }
+  const items = evaluation.items;
+  const classification = classify(event, evidence, items);
+
+  switch (classification.verdict) {
+    case 'already-allowed':
+      return finish(
+        line,
+        'already-allowed',
+        `Evaluated against the current state, ${items.map((i) => i.need.action).join(' and ')} ${items.length > 1 ? 'are' : 'is'} allowed now; the state has changed since the event, or the deny came from a session policy the event does not name.`,
+        config,
+      );
+    case 'explicit-deny': {
+      line.deniedBy = classification.deniedBy;
+      line.finding = classification.finding;
+      line.missing = missingOf([classification.item]);
+      const header =
+        classification.finding === 'encryption-header-required'
+          ? ' The bucket requires uploads to name the SSE-KMS key in the x-amz-server-side-encryption headers: send them, do not loosen the deny.'
+          : ' A Deny is never loosened automatically: review it with the policy owner.';
+      return finish(
+        line,
+        'explicit-deny',
+        `${classification.item.need.action} on ${classification.item.resourceArn} is denied by an explicit Deny in the ${describeDeny(classification.deniedBy)}.${header}`,
+        config,
+      );
+    }
+    case 'guardrail': {
+      line.deniedBy = classification.deniedBy;
+      if (classification.item) line.missing = missingOf([classification.item]);
+      const action = classification.item?.need.action ?? evidence.action ?? event.eventName;
+      const how = classification.source === 'message' ? 'the error message says a' : 'the';
+      return finish(
+        line,
+        'guardrail',
+        `${action} is denied by ${how} ${describeDeny(classification.deniedBy)}, a guardrail that policy patches must not widen; escalate to its owner.`,
+        config,
+      );
+    }
+    case 'missing-allow':
+      break;
+  }
+
+  line.missing = missingOf(items);
+  const synthesis = synthesizePatches({
+    caller: caller.identity,
+    principal: caller.principal,
+    items,
+    scope: config.objectScope,
+  });
+  if (!synthesis.ok) {
+    line.finding = synthesis.finding;
+    return finish(line, synthesis.verdict, `${capitalize(synthesis.reason)}.`, config);
+  }
+  const proof = provePatches(
+    event,
+    state,
+    caller.identity,
+    needs.needs,
+    items,
+    synthesis.patches,
+    synthesis.grants,
+  );
+  if (!proof.ok) {
+    return finish(
+      line,
+      'undetermined',
+      `A patch was found but failed its proof: ${proof.reason}. Escalating instead of guessing.`,
+      config,
+    );
+  }
+  line.patches = synthesis.patches;
+  line.proof = proof.proof;
+  const targets = synthesis.patches.map((p) => `${p.target.type} ${p.target.arn}`).join(', ');
+  const via = items.some(
+    (i) => i.need.viaS3 && i.need.resource.kind === 'kms-key' && i.result.decision !== 'allowed',
+  )
+    ? ` (KMS use only through S3 in ${items.find((i) => i.need.viaS3)!.need.viaS3!.region})`
+    : '';
+  return finish(
+    line,
+    'missing-allow',
+    `No policy allows ${line.missing.map((m) => `${m.action} on ${m.resource ?? '*'}`).join(', ')} for ${caller.identity.arn}. Add the proven statements to ${targets}${via}.`,
+    config,
+  );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function nextStep(verdict: Verdict): string {
+  switch (verdict) {
+    case 'key-unavailable':
+      return ' No permission change can help: fix the key (enable it, cancel deletion, import material, reconnect its store, or use a key in the right region).';
+    case 'aws-managed-key':
+      return ' Re-encrypt with a customer managed key whose policy can grant the other account.';
+    case 'misconfiguration':
+      return '';
+    default:
+      return ' Add what is missing to the snapshot and run again.';
+  }
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { analyzeRecord } from '../analysis/analyzeRecord.ts';
+import { EventInputError, readEventInputs } from '../input/readEventFiles.ts';
+import { type AnalyzeArgs, parseArgs, USAGE, UsageError } from './args.ts';
+import { InputFileError, loadConfig, loadSnapshot } from './loadFiles.ts';
+import { progressOn } from './progress.ts';
+import { colored, count, formatSummary, formatText, newTally, plain } from './textFormat.ts';
+
+const EXIT_OK = 0;
+const EXIT_INVALID_RECORDS = 1;
+const EXIT_USAGE = 2;
+
+function wantsColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR !== undefined) return false;
+  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0';
+  return stream.isTTY === true;
+}
+
+/** Writes and waits when the pipe is full, so a large report never piles up in memory. */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
+async function analyze(args: AnalyzeArgs): Promise<number> {
+  if (args.state === null) {
+    throw new UsageError(
+      '--state is required in this version (reading live state from AWS comes with the live pipeline)',
+    );
+  }
+  const [state, config] = await Promise.all([loadSnapshot(args.state), loadConfig(args.config)]);
+  const format = args.format ?? (process.stdout.isTTY ? 'text' : 'json');
+  const paint = wantsColor(process.stdout) ? colored : plain;
+  const tally = newTally();
+  const progress = progressOn(process.stderr, format === 'text' || !process.stdout.isTTY);
+  let invalid = 0;
+  for await (const raw of readEventInputs(args.events)) {
+    const line = analyzeRecord(raw, state, config);
+    if (line.verdict === 'invalid-event') invalid += 1;
+    count(tally, line);
+    progress.tick();
+    await write(format === 'json' ? `${JSON.stringify(line)}\n` : `${formatText(line, paint)}\n\n`);
+  }
+  progress.done();
+  if (format === 'text') await write(`${formatSummary(tally, paint)}\n`);
+  return invalid > 0 ? EXIT_INVALID_RECORDS : EXIT_OK;
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    if (args.command === 'version') {
+      process.stdout.write(`${version()}\n`);
+      return EXIT_OK;
+    }
+    return await analyze(args);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputFileError || error instanceof EventInputError) {
+      process.stderr.write(`access-remediator: ${error.message}\n`);
+      if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`access-remediator: internal error: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,44 @@
+import { toArray } from '../policy/parseDocument.ts';
+import type { PrincipalBlock } from '../policy/types.ts';
+import type { CallerIdentity } from './types.ts';
+
+/** How a Principal element names the caller: the caller itself (or everyone), its whole account, or not at all. */
+export type PrincipalMatch = 'direct' | 'account' | null;
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+
+/** Which account a principal value stands for when it names an account ("123456789012" or its root ARN). */
+export function accountOfPrincipalValue(value: string): string | null {
+  if (ACCOUNT_ID.test(value)) return value;
+  return ACCOUNT_ROOT.exec(value)?.[1] ?? null;
+}
+
+export function principalMatches(block: PrincipalBlock, caller: CallerIdentity): PrincipalMatch {
+  if (block === '*') return 'direct';
+  let best: PrincipalMatch = null;
+  for (const [kind, values] of Object.entries(block)) {
+    for (const value of toArray(values)) {
+      const match = valueMatches(kind, value, caller);
+      if (match === 'direct') return 'direct';
+      if (match === 'account') best = 'account';
+    }
+  }
+  return best;
+}
+
+function valueMatches(kind: string, value: string, caller: CallerIdentity): PrincipalMatch {
+  if (kind === 'AWS') {
+    if (value === '*') return 'direct';
+    const account = accountOfPrincipalValue(value);
+    if (account !== null) {
+      if (account !== caller.accountId) return null;
+      // The root user named by its account is the caller itself; anyone else gets the account's delegation.
+      return caller.kind === 'root' ? 'direct' : 'account';
+    }
+    if (value === caller.arn || (caller.sessionArn !== null && value === caller.sessionArn)) return 'direct';
+    return null;
+  }
+  if (kind === 'Service') return caller.kind === 'service' && value === caller.arn ? 'direct' : null;
+  return null;
+}

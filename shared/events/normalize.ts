@@ -1,0 +1,156 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import type { CallerRef, EventResource, NormalizedEvent } from './types.ts';
+
+/** The parts of a CloudTrail record the engine reads; everything else is kept out of the way. */
+const optionalString = z.string().nullish();
+const recordSchema = z.looseObject({
+  eventID: z.string().min(1, 'eventID is empty'),
+  eventSource: z.string().min(1),
+  eventName: z.string().min(1),
+  eventTime: optionalString,
+  awsRegion: optionalString,
+  errorCode: optionalString,
+  errorMessage: optionalString,
+  eventCategory: optionalString,
+  eventType: optionalString,
+  recipientAccountId: optionalString,
+  sharedEventID: optionalString,
+  vpcEndpointId: optionalString,
+  sourceIPAddress: optionalString,
+  userAgent: optionalString,
+  userIdentity: z.looseObject({}).nullish(),
+  requestParameters: z.looseObject({}).nullish(),
+  additionalEventData: z.looseObject({}).nullish(),
+  resources: z.array(z.looseObject({})).nullish(),
+  tlsDetails: z.looseObject({}).nullish(),
+});
+
+export type NormalizeResult =
+  | { ok: true; event: NormalizedEvent }
+  | { ok: false; eventId: string | null; reason: string };
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function obj(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
+const FEDERATED = /^arn:(aws[a-z-]*):sts::(\d{12}):federated-user\/(.+)$/;
+const IAM_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role|root)/;
+
+function accountOf(arn: string | null): string | null {
+  return arn
+    ? (IAM_ARN.exec(arn)?.[1] ?? ASSUMED_ROLE.exec(arn)?.[2] ?? FEDERATED.exec(arn)?.[2] ?? null)
+    : null;
+}
+
+/** userIdentity → who called; sessions keep both the session ARN and what the role/user is known by. */
+export function callerFromIdentity(identity: Record<string, unknown> | null): CallerRef {
+  if (!identity)
+    return { type: 'unknown', accountId: null, arn: null, description: 'the record has no userIdentity' };
+  const type = str(identity.type);
+  const arn = str(identity.arn);
+  const accountId = str(identity.accountId) ?? accountOf(arn);
+  const principalId = str(identity.principalId);
+  const issuer = obj(obj(identity.sessionContext)?.sessionIssuer);
+  const issuerArn = str(issuer?.arn);
+
+  if (type === 'AssumedRole' || (arn && ASSUMED_ROLE.test(arn))) {
+    const match = arn ? ASSUMED_ROLE.exec(arn) : null;
+    if (match || issuerArn) {
+      const roleName = str(issuer?.userName) ?? match?.[3] ?? issuerArn!.split('/').pop()!;
+      return {
+        type: 'role',
+        accountId: accountId ?? match?.[2] ?? accountOf(issuerArn) ?? '',
+        roleArn: issuerArn?.includes(':role/') ? issuerArn : null,
+        roleName,
+        sessionArn: arn ?? `${issuerArn}/session`,
+        principalId,
+      };
+    }
+  }
+  if (type === 'IAMUser' && arn && accountId) {
+    return { type: 'user', accountId, arn, userName: str(identity.userName) ?? arn.split('/').pop()! };
+  }
+  if (type === 'Root' && accountId) return { type: 'root', accountId };
+  if (type === 'FederatedUser' && arn && accountId)
+    return { type: 'federated', accountId, sessionArn: arn, issuerArn };
+  if (type === 'AWSService') {
+    return { type: 'service', service: str(identity.invokedBy) ?? 'an AWS service' };
+  }
+  if (type === 'AWSAccount' && accountId) return { type: 'account', accountId, principalId };
+  return {
+    type: 'unknown',
+    accountId,
+    arn,
+    description: `userIdentity type ${type ?? '(none)'} ${arn ?? ''}`.trim(),
+  };
+}
+
+function resourcesOf(value: unknown[] | null | undefined): EventResource[] {
+  const result: EventResource[] = [];
+  for (const item of value ?? []) {
+    const entry = obj(item);
+    const arn = str(entry?.ARN) ?? str(entry?.arn);
+    if (arn) result.push({ type: str(entry?.type), arn, accountId: str(entry?.accountId) });
+  }
+  return result;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** A raw CloudTrail record → the engine's event, or the reason it cannot be read. */
+export function normalizeRecord(record: Record<string, unknown>): NormalizeResult {
+  const parsed = recordSchema.safeParse(record);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      eventId: str(record.eventID),
+      reason: `not a readable CloudTrail record: ${describeIssues(parsed.error)}`,
+    };
+  }
+  const r = parsed.data;
+  const identity = r.userIdentity ?? null;
+  const sourceIpField = r.sourceIPAddress ?? null;
+  const attributes = obj(obj(identity?.sessionContext)?.attributes);
+  const mfa = str(attributes?.mfaAuthenticated);
+  return {
+    ok: true,
+    event: {
+      eventId: r.eventID,
+      eventTime: r.eventTime ?? null,
+      eventSource: r.eventSource,
+      service: r.eventSource.split('.')[0] ?? r.eventSource,
+      eventName: r.eventName,
+      region: r.awsRegion ?? null,
+      errorCode: r.errorCode ?? null,
+      errorMessage: r.errorMessage ?? null,
+      eventCategory: r.eventCategory ?? null,
+      eventType: r.eventType ?? null,
+      recipientAccountId: r.recipientAccountId ?? null,
+      sharedEventId: r.sharedEventID ?? null,
+      vpcEndpointId: r.vpcEndpointId ?? null,
+      sourceIp: sourceIpField && isIP(sourceIpField) ? sourceIpField : null,
+      sourceIpField,
+      userAgent: r.userAgent ?? null,
+      invokedBy: str(identity?.invokedBy),
+      caller: callerFromIdentity(identity),
+      requestParameters: r.requestParameters ?? {},
+      additionalEventData: r.additionalEventData ?? {},
+      resources: resourcesOf(r.resources),
+      tlsVersion: str(r.tlsDetails?.tlsVersion),
+      mfaAuthenticated: mfa === null ? null : mfa === 'true',
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
+
+/** The report line of contract/report.schema.json; extra top-level fields are allowed and kept small. */
+export type Verdict =
+  | 'missing-allow'
+  | 'explicit-deny'
+  | 'guardrail'
+  | 'aws-managed-key'
+  | 'key-unavailable'
+  | 'misconfiguration'
+  | 'not-permission-error'
+  | 'already-allowed'
+  | 'undetermined'
+  | 'invalid-event';
+
+export type DecisionName = 'auto-apply' | 'needs-approval' | 'escalate' | 'ignore';
+
+export type KeyStateName =
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'Unavailable'
+  | 'NotFound'
+  | 'WrongRegion';
+
+export type DeniedByType =
+  | 'scp'
+  | 'rcp'
+  | 'permissions-boundary'
+  | 'session-policy'
+  | 'vpc-endpoint-policy'
+  | 'identity'
+  | 'key'
+  | 'bucket';
+
+export interface DeniedBy {
+  policyType: DeniedByType;
+  policyId: string | null;
+  sid: string | null;
+  policyName?: string;
+}
+
+export type PatchTargetType = 'iam-role' | 'iam-user' | 'kms-key' | 's3-bucket';
+
+export interface Patch {
+  account: string;
+  target: { type: PatchTargetType; arn: string };
+  policyName: string | null;
+  addStatements: PolicyStatement[];
+  before: PolicyDocument | null;
+  after: PolicyDocument;
+}
+
+export interface Proof {
+  before: 'denied' | 'allowed';
+  after: 'denied' | 'allowed';
+  /** Evaluations of the failed request's permissions, before and after the patch. */
+  evaluations: number;
+  /** The sweep over other actions, resources and principals: nothing but the missing permissions is newly allowed. */
+  sweep: { evaluations: number; newlyAllowed: number; unintended: string[] };
+}
+
+export interface ReportLine {
+  eventId: string | null;
+  verdict: Verdict;
+  decision: DecisionName;
+  principal: string | null;
+  request: { service: string; eventName: string; resource: string | null } | null;
+  missing: { action: string; resource: string | null }[];
+  deniedBy: DeniedBy | null;
+  keyState: KeyStateName | null;
+  finding: string | null;
+  patches: Patch[];
+  proof: Proof | null;
+  reason: string;
+  /** Where the record came from (file and line or index), for people reading a long report. */
+  source?: string;
+}
