@@ -9,6 +9,7 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!(@cloud-copilot)/)'],
 };
 export default {
+  globalSetup: '<rootDir>/test/globalSetup.cjs',
   projects: [
     {
       ...common,

@@ -103,7 +103,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
 
   if (!event.errorCode)
     return finish(line, 'not-permission-error', `${event.eventName} did not fail (no errorCode).`, config);
-  if (!isAuthorizationFailure(event.errorCode) && !isKeyStateFailure(event.errorCode)) {
+  if (!isAuthorizationFailure(event.errorCode) && !isKeyStateFailure(event.errorCode, event.eventSource)) {
     return finish(
       line,
       'not-permission-error',

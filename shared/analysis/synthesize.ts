@@ -197,6 +197,16 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
       reason: 'the caller is not an IAM role or user, so no least-privilege patch can name it',
     };
   }
+  // Resource "*" is only acceptable in a key policy, where it means the key itself.
+  const unbounded = grants.find((g) => g.side !== 'key' && g.resource === '*');
+  if (unbounded) {
+    return {
+      ok: false,
+      verdict: 'undetermined',
+      finding: null,
+      reason: `${unbounded.action} takes no resource, so it cannot be granted without Resource "*"`,
+    };
+  }
   const needsResourceGrant = grants.some((g) => g.side !== 'identity');
   if (caller.kind === 'federated' && needsResourceGrant) {
     return {

@@ -6,8 +6,10 @@ import type { CallerRef, EventResource, NormalizedEvent } from './types.ts';
 const optionalString = z.string().nullish();
 const recordSchema = z.looseObject({
   eventID: z.string().min(1, 'eventID is empty'),
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
+  eventSource: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]*$/, 'is not a service endpoint name such as s3.amazonaws.com'),
+  eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'is not an API name such as PutObject'),
   eventTime: optionalString,
   awsRegion: optionalString,
   errorCode: optionalString,

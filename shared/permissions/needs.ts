@@ -279,12 +279,6 @@ export function permissionNeeds(
 ): NeedsResult {
   if (event.service === 's3') return s3Needs(event, evidence, state);
   if (event.service === 'kms') return kmsNeeds(event, evidence);
-  if (evidence.action) {
-    return {
-      ok: true,
-      needs: [{ action: evidence.action, resource: { kind: 'none' }, viaS3: null, alsoGrant: [] }],
-    };
-  }
   return {
     ok: false,
     reason: `${event.eventSource} calls are outside what access-remediator models (S3 and KMS)`,

@@ -40,11 +40,52 @@ function safeDecode(text: string): string | null {
   }
 }
 
+const isStringOrStrings = (value: unknown): boolean =>
+  typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+
+const isScalar = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+function principalProblem(value: unknown): string | null {
+  if (value === '*') return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be "*" or an object';
+  for (const [kind, names] of Object.entries(value)) {
+    if (!isStringOrStrings(names)) return `${kind} must be a string or a list of strings`;
+  }
+  return null;
+}
+
+function conditionProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+  for (const [operator, block] of Object.entries(value)) {
+    if (typeof block !== 'object' || block === null || Array.isArray(block))
+      return `${operator} must be an object`;
+    for (const [key, values] of Object.entries(block)) {
+      const ok = isScalar(values) || (Array.isArray(values) && values.every(isScalar));
+      if (!ok) return `${operator}.${key} must be a value or a list of values`;
+    }
+  }
+  return null;
+}
+
+/** The grammar the evaluator relies on; AWS rejects documents that break it, so a snapshot holding one is invalid. */
 function statementProblem(item: unknown): string | null {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'not an object';
-  const effect = (item as { Effect?: unknown }).Effect;
+  const statement = item as Record<string, unknown>;
+  const effect = statement.Effect;
   if (effect !== 'Allow' && effect !== 'Deny')
     return `Effect must be "Allow" or "Deny", found ${JSON.stringify(effect)}`;
+  for (const field of ['Action', 'NotAction', 'Resource', 'NotResource']) {
+    if (field in statement && !isStringOrStrings(statement[field]))
+      return `${field} must be a string or a list of strings`;
+  }
+  for (const field of ['Principal', 'NotPrincipal']) {
+    const problem = field in statement ? principalProblem(statement[field]) : null;
+    if (problem) return `${field} ${problem}`;
+  }
+  const problem = 'Condition' in statement ? conditionProblem(statement.Condition) : null;
+  if (problem) return `Condition ${problem}`;
+  if ('Sid' in statement && typeof statement.Sid !== 'string') return 'Sid must be a string';
   return null;
 }
 
