@@ -44,11 +44,11 @@ function exampleRecords() {
   );
   const records = [];
   const collect = (value) => {
-    if (Array.isArray(value)) value.forEach(collect);
+    if (Array.isArray(value)) for (const v of value) collect(v);
     else if (value && typeof value === 'object') {
       if (value.detail?.eventID) collect(value.detail);
       else if (value.Records) collect(value.Records);
-      else if (value.Events) value.Events.forEach((e) => collect(JSON.parse(e.CloudTrailEvent)));
+      else if (value.Events) for (const e of value.Events) collect(JSON.parse(e.CloudTrailEvent));
       else if (value.eventID && ids.has(value.eventID)) records.push(value);
     }
   };

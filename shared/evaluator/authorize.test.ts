@@ -42,7 +42,11 @@ const doc = (...Statement: PolicyDocument['Statement'][]): PolicyDocument => ({
   Version: '2012-10-17',
   Statement: Statement.flat() as never,
 });
-const sourced = (type: SourcedPolicy['ref']['type'], document: PolicyDocument, id = type): SourcedPolicy => ({
+const sourced = (
+  type: SourcedPolicy['ref']['type'],
+  document: PolicyDocument,
+  id: string = type,
+): SourcedPolicy => ({
   ref: { type, id, name: null },
   document,
 });
