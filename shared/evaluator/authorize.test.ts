@@ -208,6 +208,16 @@ const cases: Case[] = [
     }),
   },
   {
+    name: 'cross-account key: neither side allows, both are missing',
+    caller: REMOTE_ROLE,
+    action: 'kms:Decrypt',
+    resource: KEY,
+    resourceAccount: A,
+    decision: 'implicit-deny',
+    missing: ['key', 'identity'],
+    policies: policies({ resource: sourced('key', delegating), resourceIsKmsKey: true }),
+  },
+  {
     name: 'explicit deny wins over every allow',
     caller: ROLE,
     action: 'kms:Decrypt',

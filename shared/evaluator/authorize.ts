@@ -121,8 +121,11 @@ export function authorize(request: AuthorizationRequest, policies: ApplicablePol
   if (policies.resourceIsKmsKey) {
     // Key policies must allow on their own, in the same account too; identity policies count only through
     // the key policy's delegation to the account (KMS Developer Guide, "Default key policy").
-    if (resourceGrant === 'none') missing.push('key');
-    else if (resourceGrant === 'direct' && sameAccount) {
+    if (resourceGrant === 'none') {
+      missing.push('key');
+      // Across accounts the caller's own account must allow as well (both sides, KMS Developer Guide).
+      if (!sameAccount) missing.push(...identityPath);
+    } else if (resourceGrant === 'direct' && sameAccount) {
       if (!directGrantPasses) missing.push(...limitsMissing);
     } else missing.push(...identityPath);
   } else if (sameAccount) {

@@ -61,14 +61,15 @@ export function orgLevels(
   org: OrganizationEntry | null,
   account: string,
   type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY',
-): SourcedPolicy[][] | null | { unknownAccount: string } {
+): SourcedPolicy[][] | null {
   if (!org) return null;
   const policies = org.policies.filter((p) => p.type === type);
   // No SCP listed: SCPs are off. No RCP listed: none restrict.
   if (policies.length === 0) return null;
   if (org.managementAccountId === account) return null;
+  // An account the organization does not list is not a member: its policies do not reach it.
   const parents = org.parents.get(account);
-  if (!parents) return { unknownAccount: account };
+  if (!parents) return null;
   const path = [...parents].reverse();
   path.push(account);
   const refType = type === 'SERVICE_CONTROL_POLICY' ? 'scp' : 'rcp';
@@ -112,22 +113,10 @@ export function applicablePolicies(
   const scp = serviceLinked
     ? null
     : orgLevels(state.organization, caller.accountId, 'SERVICE_CONTROL_POLICY');
-  if (scp && !Array.isArray(scp)) {
-    return {
-      ok: false,
-      reason: `account ${scp.unknownAccount} is not placed in the snapshot's organization, so its SCPs are unknown`,
-    };
-  }
   const rcp =
     resource.rcpApplies && resource.account && caller.kind !== 'service'
       ? orgLevels(state.organization, resource.account, 'RESOURCE_CONTROL_POLICY')
       : null;
-  if (rcp && !Array.isArray(rcp)) {
-    return {
-      ok: false,
-      reason: `account ${rcp.unknownAccount} is not placed in the snapshot's organization, so its RCPs are unknown`,
-    };
-  }
   const endpoint = vpcEndpointId ? (state.vpcEndpoints.get(vpcEndpointId) ?? null) : null;
   return {
     ok: true,
