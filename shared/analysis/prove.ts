@@ -161,6 +161,9 @@ export function provePatches(
         viaS3: target.viaS3,
         bucketKeyEnabled: false,
       });
+      // Identical inputs give identical answers: only pairs whose principal or resource policy changed can differ.
+      if (who.before === who.after && target.side.policy?.document === targetAfter.side.policy?.document)
+        continue;
       const policiesBefore = applicablePolicies(state, who.identity, who.before, target.side, null);
       const policiesAfter = applicablePolicies(patched, who.identity, who.after, targetAfter.side, null);
       if (!policiesBefore.ok || !policiesAfter.ok) continue;
