@@ -7,6 +7,7 @@ import {
   parseDenialMessage,
 } from '../messages/parseDenialMessage.ts';
 import { permissionNeeds } from '../permissions/needs.ts';
+import { invalidEventLine } from '../report/blankLine.ts';
 import type { DeniedBy, ReportLine, Verdict } from '../report/types.ts';
 import { resolveCaller } from '../state/resolveCaller.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
@@ -34,18 +35,11 @@ function requestOf(event: NormalizedEvent): NonNullable<ReportLine['request']> {
 
 function baseLine(event: NormalizedEvent, principal: string | null): ReportLine {
   return {
-    eventId: event.eventId,
+    ...invalidEventLine(event.eventId, ''),
     verdict: 'undetermined',
     decision: 'escalate',
     principal,
     request: requestOf(event),
-    missing: [],
-    deniedBy: null,
-    keyState: null,
-    finding: null,
-    patches: [],
-    proof: null,
-    reason: '',
   };
 }
 

@@ -1,26 +1,10 @@
 import { normalizeRecord } from '../events/normalize.ts';
 import { describeLocation, type RawRecord } from '../input/records.ts';
+import { invalidEventLine } from '../report/blankLine.ts';
 import type { ReportLine } from '../report/types.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
 import { analyzeEvent } from './analyzeEvent.ts';
 import type { DecisionConfig } from './decide.ts';
-
-export function invalidEventLine(eventId: string | null, reason: string): ReportLine {
-  return {
-    eventId,
-    verdict: 'invalid-event',
-    decision: 'ignore',
-    principal: null,
-    request: null,
-    missing: [],
-    deniedBy: null,
-    keyState: null,
-    finding: null,
-    patches: [],
-    proof: null,
-    reason,
-  };
-}
 
 /** One input record → its report line; an unreadable record is a line too, never an exception. */
 export function analyzeRecord(raw: RawRecord, state: StateIndex, config: DecisionConfig): ReportLine {
