@@ -1,10 +1,13 @@
 import { authorize } from '../evaluator/authorize.ts';
+import { matchStatement } from '../evaluator/statement.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
 import { arnMatch } from '../evaluator/wildcard.ts';
 import type { NormalizedEvent } from '../events/types.ts';
 import { KMS_SWEEP_ACTIONS } from '../permissions/kmsActions.ts';
 import { S3_SWEEP_ACTIONS } from '../permissions/s3Actions.ts';
 import type { PermissionNeed, ViaS3 } from '../permissions/types.ts';
+import { statementsOf } from '../policy/parseDocument.ts';
+import type { PolicyStatement } from '../policy/types.ts';
 import type { Patch, Proof } from '../report/types.ts';
 import { applicablePolicies, type ResourceSide } from '../state/applicablePolicies.ts';
 import type { PrincipalEntry, StateIndex } from '../state/stateIndex.ts';
@@ -20,7 +23,6 @@ const OUTSIDER: CallerIdentity = {
   arn: 'arn:aws:iam::000000000000:root',
   sessionArn: null,
 };
-const MAX_OTHER_PRINCIPALS = 24;
 
 export type ProofResult = { ok: true; proof: Proof } | { ok: false; reason: string; proof: Proof };
 
@@ -29,6 +31,38 @@ interface SweepTarget {
   side: ResourceSide;
   actions: readonly string[];
   viaS3: ViaS3 | null;
+}
+
+interface ChangedStatement {
+  kind: 'identity' | 'resource';
+  /** The principal whose identity policy changed, or the key/bucket whose policy changed. */
+  targetArn: string;
+  statement: PolicyStatement;
+  version: string | undefined;
+}
+
+/** The statements of each patched document that were not in it before: the only source of new access. */
+function changedStatements(patches: Patch[]): ChangedStatement[] {
+  return patches.flatMap((patch) => {
+    const before = new Set((patch.before ? statementsOf(patch.before) : []).map((s) => JSON.stringify(s)));
+    const kind =
+      patch.target.type === 'iam-role' || patch.target.type === 'iam-user' ? 'identity' : 'resource';
+    return statementsOf(patch.after)
+      .filter((statement) => !before.has(JSON.stringify(statement)))
+      .map(
+        (statement) =>
+          ({ kind, targetArn: patch.target.arn, statement, version: patch.after.Version }) as const,
+      );
+  });
+}
+
+function probe(account: string): CallerIdentity {
+  return {
+    accountId: account,
+    kind: 'role',
+    arn: `arn:aws:iam::${account}:role/access-remediator-sweep-probe`,
+    sessionArn: null,
+  };
 }
 
 function identityOf(entry: PrincipalEntry): CallerIdentity {
@@ -116,7 +150,7 @@ export function provePatches(
     before: before.some((item) => item.result.decision !== 'allowed') ? 'denied' : 'allowed',
     after: 'denied',
     evaluations: before.length * 2,
-    sweep: { evaluations: 0, newlyAllowed: 0, unintended: [] },
+    sweep: { requests: 0, evaluations: 0, newlyAllowed: 0, unintended: [] },
   };
   if (!after.ok)
     return { ok: false, reason: `re-evaluation after the patch stopped: ${after.stop.reason}`, proof };
@@ -131,9 +165,8 @@ export function provePatches(
     };
   }
 
-  const others = [...state.principalsByArn.values()]
-    .filter((p) => p.arn !== caller.arn)
-    .slice(0, MAX_OTHER_PRINCIPALS);
+  const others = [...state.principalsByArn.values()].filter((p) => p.arn !== caller.arn);
+  const changed = changedStatements(patches);
   const principals: {
     identity: CallerIdentity;
     before: PrincipalEntry | null;
@@ -144,6 +177,12 @@ export function provePatches(
       identity: identityOf(p),
       before: p,
       after: patched.principalsByArn.get(p.arn) ?? p,
+    })),
+    // A principal of each account involved that the snapshot does not list: grants to a whole account show here.
+    ...[...new Set([caller.accountId, ...patches.map((p) => p.account)])].map((account) => ({
+      identity: probe(account),
+      before: null,
+      after: null,
     })),
     { identity: OUTSIDER, before: null, after: null },
   ];
@@ -164,6 +203,12 @@ export function provePatches(
       // Identical inputs give identical answers: only pairs whose principal or resource policy changed can differ.
       if (who.before === who.after && target.side.policy?.document === targetAfter.side.policy?.document)
         continue;
+      const relevant = changed.filter((c) =>
+        c.kind === 'identity'
+          ? c.targetArn === who.identity.arn
+          : c.targetArn === targetAfter.side.policy?.ref.id,
+      );
+      if (relevant.length === 0) continue;
       const policiesBefore = applicablePolicies(state, who.identity, who.before, target.side, null);
       const policiesAfter = applicablePolicies(patched, who.identity, who.after, targetAfter.side, null);
       if (!policiesBefore.ok || !policiesAfter.ok) continue;
@@ -175,16 +220,27 @@ export function provePatches(
           resourceAccount: target.side.account,
           context,
         };
-        const wasAllowed = authorize(request, policiesBefore.policies).decision === 'allowed';
+        proof.sweep.requests += 1;
+        // Patches only add Allow statements: a request no added statement matches keeps its answer.
+        const touched = relevant.some(
+          (c) => matchStatement(c.statement, request, c.version, c.kind !== 'identity').matched,
+        );
+        if (!touched) continue;
+        const resultBefore = authorize(request, policiesBefore.policies);
         const isAllowed = authorize(request, policiesAfter.policies).decision === 'allowed';
         proof.sweep.evaluations += 2;
-        if (isAllowed && !wasAllowed) {
-          proof.sweep.newlyAllowed += 1;
-          if (!intended(caller, grants, who.identity, action, target)) {
-            proof.sweep.unintended.push(
-              `${who.identity.arn} ${action} ${target.resource}${target.viaS3 ? ' (via S3)' : ''}`,
-            );
-          }
+        if (isAllowed && resultBefore.decision !== 'allowed') proof.sweep.newlyAllowed += 1;
+        // Judged per patched policy, not only by the final decision: a grant that the other side happens to
+        // block today (a cross-account key policy, an identity policy) is still more than the call needed.
+        const layerAllowedBefore = relevant.every((c) =>
+          c.kind === 'identity'
+            ? resultBefore.layers.some((l) => l.type === 'identity' && l.allowedBy.length > 0)
+            : resultBefore.resourceGrant !== 'none',
+        );
+        if (!layerAllowedBefore && !intended(caller, grants, who.identity, action, target)) {
+          proof.sweep.unintended.push(
+            `${who.identity.arn} ${action} ${target.resource}${target.viaS3 ? ' (via S3)' : ''}`,
+          );
         }
       }
     }

@@ -70,7 +70,7 @@ export function formatText(line: ReportLine, paint: Paint): string {
   if (line.proof) {
     const { before, after, evaluations, sweep } = line.proof;
     out.push(
-      `  proof    ${before} → ${paint(after === 'allowed' ? 'green' : 'red', after)} (${evaluations} evaluations; sweep of ${sweep.evaluations}: nothing else newly allowed)`,
+      `  proof    ${before} → ${paint(after === 'allowed' ? 'green' : 'red', after)} (${evaluations} evaluations; swept ${sweep.requests} requests around it: nothing else newly allowed)`,
     );
   }
   return out.join('\n');

@@ -57,7 +57,14 @@ export interface Proof {
   /** Evaluations of the failed request's permissions, before and after the patch. */
   evaluations: number;
   /** The sweep over other actions, resources and principals: nothing but the missing permissions is newly allowed. */
-  sweep: { evaluations: number; newlyAllowed: number; unintended: string[] };
+  sweep: {
+    /** Requests around the patch that were checked. */
+    requests: number;
+    /** Full before/after evaluations run for those an added statement could affect. */
+    evaluations: number;
+    newlyAllowed: number;
+    unintended: string[];
+  };
 }
 
 export interface ReportLine {
