@@ -218,6 +218,43 @@ const cases: Case[] = [
     policies: policies({ resource: sourced('key', delegating), resourceIsKmsKey: true }),
   },
   {
+    // Found by the differential test: IAM User Guide, permissions boundaries ("Important").
+    name: 'a bucket Deny with NotPrincipal always denies a principal that has a boundary',
+    caller: USER,
+    action: 's3:GetObject',
+    resource: OBJECT,
+    resourceAccount: A,
+    decision: 'explicit-deny',
+    policies: policies({
+      identity: [sourced('identity', doc(allow('s3:GetObject', 'arn:aws:s3:::bucket/*')))],
+      permissionsBoundary: sourced('permissions-boundary', doc(allow('s3:*'))),
+      resource: sourced(
+        'bucket',
+        doc(
+          deny('s3:*', 'arn:aws:s3:::bucket/*', {
+            NotPrincipal: { AWS: [USER.arn, `arn:aws:iam::${A}:root`] },
+          }),
+        ),
+      ),
+    }),
+  },
+  {
+    // Found by the differential test: a grant to the session ARN itself is not cut by the boundary.
+    name: 'a bucket grant naming the role session is not cut by the role boundary',
+    caller: ROLE,
+    action: 's3:GetObject',
+    resource: OBJECT,
+    resourceAccount: A,
+    decision: 'allowed',
+    policies: policies({
+      permissionsBoundary: sourced('permissions-boundary', doc(allow('kms:*'))),
+      resource: sourced(
+        'bucket',
+        doc(allow('s3:GetObject', 'arn:aws:s3:::bucket/*', { Principal: { AWS: ROLE.sessionArn } })),
+      ),
+    }),
+  },
+  {
     name: 'explicit deny wins over every allow',
     caller: ROLE,
     action: 'kms:Decrypt',

@@ -1,5 +1,4 @@
 import type { PolicyType, SourcedPolicy } from '../policy/types.ts';
-import type { PrincipalMatch } from './principal.ts';
 import { matchPolicy, type StatementRequest } from './statement.ts';
 import type {
   ApplicablePolicies,
@@ -12,7 +11,9 @@ import type {
 
 interface LayerScan {
   outcome: LayerOutcome;
-  grant: PrincipalMatch;
+  grant: 'direct' | 'account' | null;
+  /** An Allow named the caller's session ARN itself. */
+  sessionNamed: boolean;
 }
 
 function scanPolicies(
@@ -23,7 +24,8 @@ function scanPolicies(
   unknownKeys: Set<string>,
 ): LayerScan {
   const outcome: LayerOutcome = { type, allowedBy: [], deniedBy: [] };
-  let grant: PrincipalMatch = null;
+  let grant: LayerScan['grant'] = null;
+  let sessionNamed = false;
   for (const policy of policies) {
     const matches = matchPolicy(policy.document, request, withPrincipal);
     for (const key of matches.missingKeys) unknownKeys.add(key);
@@ -31,11 +33,12 @@ function scanPolicies(
       outcome.deniedBy.push({ policy: policy.ref, sid: deny.sid, index: deny.index });
     for (const allow of matches.allows) {
       outcome.allowedBy.push({ policy: policy.ref, sid: allow.sid, index: allow.index });
-      if (allow.principal === 'direct') grant = 'direct';
+      if (allow.principal === 'session') sessionNamed = true;
+      if (allow.principal === 'direct' || allow.principal === 'session') grant = 'direct';
       else if (allow.principal === 'account' && grant === null) grant = 'account';
     }
   }
-  return { outcome, grant };
+  return { outcome, grant, sessionNamed };
 }
 
 /** SCPs and RCPs: an Allow is needed at every level; a level lists the policies attached there. */
@@ -80,7 +83,14 @@ export function authorize(request: AuthorizationRequest, policies: ApplicablePol
   const identityApplies = caller.kind !== 'root' && caller.kind !== 'service';
   const identity = identityApplies ? scan('identity', policies.identity, false) : null;
   const resourceType: PolicyType = policies.resourceIsKmsKey ? 'key' : 'bucket';
-  const resource = policies.resource ? scan(resourceType, [policies.resource], true) : null;
+  const resource = policies.resource
+    ? (() => {
+        const withBoundary = { ...request, hasPermissionsBoundary: policies.permissionsBoundary !== null };
+        const result = scanPolicies(resourceType, [policies.resource], withBoundary, true, unknownKeys);
+        layers.push(result.outcome);
+        return result;
+      })()
+    : null;
   const boundary = policies.permissionsBoundary
     ? scan('permissions-boundary', [policies.permissionsBoundary], false)
     : null;
@@ -116,7 +126,9 @@ export function authorize(request: AuthorizationRequest, policies: ApplicablePol
   // A resource policy that names a role ARN is still cut by the role's boundary and session policy; one that
   // names a user, a session or the root directly is not (IAM User Guide, evaluation logic, principal nuance).
   const directGrantLimited = caller.kind === 'role' || caller.kind === 'federated';
-  const directGrantPasses = !directGrantLimited || limitsMissing.length === 0;
+  // A grant naming the session ARN itself is not cut by implicit denies in the boundary or session policies.
+  const directGrantPasses =
+    !directGrantLimited || limitsMissing.length === 0 || resource?.sessionNamed === true;
 
   if (policies.resourceIsKmsKey) {
     // Key policies must allow on their own, in the same account too; identity policies count only through

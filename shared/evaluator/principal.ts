@@ -2,8 +2,11 @@ import { toArray } from '../policy/parseDocument.ts';
 import type { PrincipalBlock } from '../policy/types.ts';
 import type { CallerIdentity } from './types.ts';
 
-/** How a Principal element names the caller: the caller itself (or everyone), its whole account, or not at all. */
-export type PrincipalMatch = 'direct' | 'account' | null;
+/**
+ * How a Principal element names the caller: its session ARN itself, the caller (its role or user ARN, or everyone),
+ * its whole account, or not at all. A grant to the session is not cut by the role's boundary or session policies.
+ */
+export type PrincipalMatch = 'session' | 'direct' | 'account' | null;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
@@ -20,8 +23,9 @@ export function principalMatches(block: PrincipalBlock, caller: CallerIdentity):
   for (const [kind, values] of Object.entries(block)) {
     for (const value of toArray(values)) {
       const match = valueMatches(kind, value, caller);
-      if (match === 'direct') return 'direct';
-      if (match === 'account') best = 'account';
+      if (match === 'session') return 'session';
+      if (match === 'direct') best = 'direct';
+      else if (match === 'account' && best === null) best = 'account';
     }
   }
   return best;
@@ -36,7 +40,8 @@ function valueMatches(kind: string, value: string, caller: CallerIdentity): Prin
       // The root user named by its account is the caller itself; anyone else gets the account's delegation.
       return caller.kind === 'root' ? 'direct' : 'account';
     }
-    if (value === caller.arn || (caller.sessionArn !== null && value === caller.sessionArn)) return 'direct';
+    if (caller.sessionArn !== null && value === caller.sessionArn) return 'session';
+    if (value === caller.arn) return 'direct';
     return null;
   }
   if (kind === 'Service') return caller.kind === 'service' && value === caller.arn ? 'direct' : null;

@@ -11,6 +11,8 @@ export interface StatementRequest {
   action: string;
   resource: string;
   context: RequestContext;
+  /** A resource policy's Deny with NotPrincipal always applies to principals with a boundary (IAM User Guide). */
+  hasPermissionsBoundary?: boolean;
 }
 
 export interface StatementMatch {
@@ -69,7 +71,9 @@ export function matchStatement(
       principal = principalMatches(statement.Principal, request.caller);
       if (principal === null) return NO_MATCH;
     } else if (statement.NotPrincipal !== undefined) {
-      if (principalMatches(statement.NotPrincipal, request.caller) !== null) return NO_MATCH;
+      const excluded = principalMatches(statement.NotPrincipal, request.caller) !== null;
+      if (excluded && !(statement.Effect === 'Deny' && request.hasPermissionsBoundary === true))
+        return NO_MATCH;
       principal = 'direct';
     } else {
       return NO_MATCH;
