@@ -1,3 +1,16 @@
+import {
+  type AuditListArgs,
+  type AuditShowArgs,
+  parseAuditArgs,
+  parseRemediateArgs,
+  parseRollbackArgs,
+  type RemediateArgs,
+  type RollbackArgs,
+} from './remediationArgs.ts';
+import { UsageError } from './usageError.ts';
+
+export { UsageError } from './usageError.ts';
+
 /** The command line of contract/README.md: `analyze --events <path>... --state <file> [--config <file>] [--format json|text]`. */
 export interface AnalyzeArgs {
   command: 'analyze';
@@ -7,22 +20,44 @@ export interface AnalyzeArgs {
   format: 'json' | 'text' | null;
 }
 
-export type ParsedArgs = AnalyzeArgs | { command: 'help' } | { command: 'version' };
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export type ParsedArgs =
+  | AnalyzeArgs
+  | RemediateArgs
+  | RollbackArgs
+  | AuditListArgs
+  | AuditShowArgs
+  | { command: 'help' }
+  | { command: 'version' };
 
 export const USAGE = `Usage:
   access-remediator analyze --events <path>... --state <snapshot.json> [--config <file>] [--format json|text]
+  access-remediator remediate --events <path>... --state <snapshot.json> [--config <file>] [--audit <audit.jsonl>]
+                              [--proposals <file.jsonl>] [--format json|text]
+  access-remediator rollback <audit-id> --state <snapshot.json> [--audit <audit.jsonl>] [--actor <name>] [--format json|text]
+  access-remediator audit list [--account <id>] [--principal <arn or pattern>] [--verdict <v>] [--decision <d>]
+                               [--since <time>] [--until <time>] [--limit <n>] [--audit <audit.jsonl>] [--format json|text]
+  access-remediator audit show <audit-id> [--audit <audit.jsonl>] [--format json|text]
 
-  --events   event files or directories (EventBridge events, CloudTrail records, trail log files plain or .gz,
-             lookup-events output, JSON Lines); several paths may follow one --events
-  --state    account-state snapshot (contract/state.schema.json)
-  --config   decision configuration (which patches may be applied without a person)
-  --format   json (one report line per event; default when stdout is not a terminal) or text
+  analyze    diagnose each event and print its report line; changes nothing
+  remediate  diagnose each event and act on it: apply (auto-apply decisions, with verification and restore on
+             failure), propose (needs-approval) or escalate; every event lands in the audit trail; one line per event
+  rollback   restore the before-images of an applied audit record, only if its targets are unchanged since
+  audit      list or show audit records
 
-Exit status: 0 all records analysed, 1 some records were invalid-event, 2 usage error or unreadable input.`;
+  --events     event files or directories (EventBridge events, CloudTrail records, trail log files plain or .gz,
+               lookup-events output, JSON Lines); several paths may follow one --events
+  --state      account-state snapshot (contract/state.schema.json); remediate and rollback change its policies in place
+  --config     decision configuration (which patches may be applied without a person; for remediate also a
+               "remediation" member: remediatorPrefix, userAgentMarker, stormWindowMinutes, appliesPerAccountPerHour,
+               verifyDeadlineSeconds)
+  --audit      the audit trail, JSON Lines (default ./access-remediator-audit.jsonl; storm state beside it)
+  --proposals  where proposals and escalations go, JSON Lines (default: one line each on stderr)
+  --actor      who asks for the rollback (default: the local user name)
+  --since, --until  an ISO time (2026-11-20T01:00:00Z) or an age such as 30m, 24h, 7d
+  --format     json (one line per event or record; default when stdout is not a terminal) or text
+
+Exit status: 0 all records handled, 1 some records were invalid-event (remediate: or an apply failed; rollback:
+refused or failed; audit show: no such record), 2 usage error or unreadable input.`;
 
 const VALUE_FLAGS = new Set(['--events', '--state', '--config', '--format']);
 
@@ -31,7 +66,23 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help' };
   if (argv[0] === '--version' || argv[0] === 'version') return { command: 'version' };
   const [command, ...rest] = argv;
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}"; the command is "analyze"`);
+  switch (command) {
+    case 'analyze':
+      return parseAnalyze(rest);
+    case 'remediate':
+      return parseRemediateArgs(rest);
+    case 'rollback':
+      return parseRollbackArgs(rest);
+    case 'audit':
+      return parseAuditArgs(rest);
+    default:
+      throw new UsageError(
+        `unknown command "${command}"; the commands are analyze, remediate, rollback and audit`,
+      );
+  }
+}
+
+function parseAnalyze(rest: readonly string[]): AnalyzeArgs {
   const result: AnalyzeArgs = { command: 'analyze', events: [], state: null, config: null, format: null };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;

@@ -11,7 +11,7 @@ export class InputFileError extends Error {
   override name = 'InputFileError';
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
+export async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -32,7 +32,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   const shown = error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);

@@ -3,23 +3,19 @@ import { analyzeRecord } from '../analysis/analyzeRecord.ts';
 import { EventInputError, readEventInputs } from '../input/readEventFiles.ts';
 import { type AnalyzeArgs, parseArgs, USAGE, UsageError } from './args.ts';
 import { InputFileError, loadConfig, loadSnapshot } from './loadFiles.ts';
+import { wantsColor, write } from './output.ts';
 import { progressOn } from './progress.ts';
+import {
+  auditListCommand,
+  auditShowCommand,
+  remediateCommand,
+  rollbackCommand,
+} from './remediationCommands.ts';
 import { colored, count, formatSummary, formatText, newTally, plain } from './textFormat.ts';
 
 const EXIT_OK = 0;
 const EXIT_INVALID_RECORDS = 1;
 const EXIT_USAGE = 2;
-
-function wantsColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR !== undefined) return false;
-  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0';
-  return stream.isTTY === true;
-}
-
-/** Writes and waits when the pipe is full, so a large report never piles up in memory. */
-async function write(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-}
 
 async function analyze(args: AnalyzeArgs): Promise<number> {
   if (args.state === null) {
@@ -67,7 +63,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${version()}\n`);
       return EXIT_OK;
     }
-    return await analyze(args);
+    switch (args.command) {
+      case 'analyze':
+        return await analyze(args);
+      case 'remediate':
+        return await remediateCommand(args);
+      case 'rollback':
+        return await rollbackCommand(args);
+      case 'audit-list':
+        return await auditListCommand(args);
+      case 'audit-show':
+        return await auditShowCommand(args);
+    }
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputFileError || error instanceof EventInputError) {
       process.stderr.write(`access-remediator: ${error.message}\n`);

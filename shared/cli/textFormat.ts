@@ -21,7 +21,7 @@ const VERDICT_STYLE: Record<Verdict, Exclude<Style, readonly unknown[]>> = {
   'invalid-event': 'gray',
 };
 
-function patchDiff(patch: Patch, paint: Paint): string {
+export function patchDiff(patch: Patch, paint: Paint): string {
   const before = patch.before ? `${JSON.stringify(patch.before, null, 2)}\n` : '';
   const after = `${JSON.stringify(patch.after, null, 2)}\n`;
   const name = patch.policyName ? `${patch.target.arn} (${patch.policyName})` : patch.target.arn;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DecisionConfig } from '../analysis/decide.ts';
+import { remediationSettingsSchema } from '../remediation/options.ts';
 
 /**
  * The operator's decision configuration (`--config`), JSON. Which patches may be applied without a person, and how
@@ -28,5 +29,7 @@ export const configSchema = z
       )
       .default([]),
     objectScope: z.enum(['stable-prefix', 'folder', 'object']).default('stable-prefix'),
+    /** Settings of the remediation pipeline (`remediate`, the Lambda); `analyze` ignores them. */
+    remediation: remediationSettingsSchema.optional(),
   })
   .transform((value): DecisionConfig => ({ autoApply: value.autoApply, objectScope: value.objectScope }));

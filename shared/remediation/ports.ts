@@ -119,3 +119,17 @@ export interface Clock {
   now(): Date;
   sleep(ms: number): Promise<void>;
 }
+
+/** New ids for audit records that no event id names (rollbacks, unreadable records); `crypto.randomUUID` at the edge. */
+export type IdGenerator = () => string;
+
+/** Everything the remediation pipeline talks to, in one place so that adapters are swapped as a set. */
+export interface RemediationDeps {
+  state: StateReader;
+  policies: PolicyStore;
+  audit: AuditStore;
+  storms: StormStore;
+  notifier: Notifier;
+  clock: Clock;
+  newId: IdGenerator;
+}

@@ -1,0 +1,193 @@
+import { UsageError } from './usageError.ts';
+
+/** The command lines of the remediation commands (remediate, rollback, audit list|show); see USAGE in args.ts. */
+type Format = 'json' | 'text' | null;
+
+export interface RemediateArgs {
+  command: 'remediate';
+  events: string[];
+  state: string | null;
+  config: string | null;
+  audit: string | null;
+  proposals: string | null;
+  format: Format;
+}
+
+export interface RollbackArgs {
+  command: 'rollback';
+  auditId: string;
+  state: string | null;
+  audit: string | null;
+  actor: string | null;
+  format: Format;
+}
+
+export interface AuditListArgs {
+  command: 'audit-list';
+  audit: string | null;
+  account: string | null;
+  principal: string | null;
+  verdict: string | null;
+  decision: string | null;
+  since: string | null;
+  until: string | null;
+  limit: number | null;
+  format: Format;
+}
+
+export interface AuditShowArgs {
+  command: 'audit-show';
+  auditId: string;
+  audit: string | null;
+  format: Format;
+}
+
+interface Parsed {
+  flags: Map<string, string[]>;
+  positionals: string[];
+}
+
+/** `--flag value`, `--flag=value`; `--events` takes every value up to the next flag; other words are positional. */
+function parseFlags(rest: readonly string[], allowed: readonly string[]): Parsed {
+  const flags = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!allowed.includes(flag)) throw new UsageError(`unexpected argument "${arg}"`);
+    const values = eq >= 0 ? [arg.slice(eq + 1)] : [];
+    if (eq < 0) {
+      while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) {
+        values.push(rest[++i]!);
+        if (flag !== '--events') break;
+      }
+    }
+    if (values.length === 0 || values.some((v) => v === '')) throw new UsageError(`${flag} needs a value`);
+    if (flag !== '--events' && flags.has(flag)) throw new UsageError(`${flag} is given twice`);
+    flags.set(flag, [...(flags.get(flag) ?? []), ...values]);
+  }
+  return { flags, positionals };
+}
+
+function one(parsed: Parsed, flag: string): string | null {
+  return parsed.flags.get(flag)?.[0] ?? null;
+}
+
+function format(parsed: Parsed): Format {
+  const value = one(parsed, '--format');
+  if (value !== null && value !== 'json' && value !== 'text')
+    throw new UsageError(`--format must be json or text, not "${value}"`);
+  return value;
+}
+
+function noPositionals(parsed: Parsed, command: string): void {
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`unexpected argument "${parsed.positionals[0]}" for ${command}`);
+}
+
+function auditId(parsed: Parsed, command: string): string {
+  const [id, ...extra] = parsed.positionals;
+  if (!id) throw new UsageError(`${command} needs an audit id`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" for ${command}`);
+  return id;
+}
+
+export function parseRemediateArgs(rest: readonly string[]): RemediateArgs {
+  const parsed = parseFlags(rest, ['--events', '--state', '--config', '--audit', '--proposals', '--format']);
+  noPositionals(parsed, 'remediate');
+  const events = parsed.flags.get('--events') ?? [];
+  if (events.length === 0) throw new UsageError('--events is required');
+  return {
+    command: 'remediate',
+    events,
+    state: one(parsed, '--state'),
+    config: one(parsed, '--config'),
+    audit: one(parsed, '--audit'),
+    proposals: one(parsed, '--proposals'),
+    format: format(parsed),
+  };
+}
+
+export function parseRollbackArgs(rest: readonly string[]): RollbackArgs {
+  const parsed = parseFlags(rest, ['--state', '--audit', '--actor', '--format']);
+  return {
+    command: 'rollback',
+    auditId: auditId(parsed, 'rollback'),
+    state: one(parsed, '--state'),
+    audit: one(parsed, '--audit'),
+    actor: one(parsed, '--actor'),
+    format: format(parsed),
+  };
+}
+
+const VERDICTS = [
+  'missing-allow',
+  'explicit-deny',
+  'guardrail',
+  'aws-managed-key',
+  'key-unavailable',
+  'misconfiguration',
+  'not-permission-error',
+  'already-allowed',
+  'undetermined',
+  'invalid-event',
+];
+const DECISIONS = ['auto-apply', 'needs-approval', 'escalate', 'ignore'];
+
+function oneOf(parsed: Parsed, flag: string, values: string[]): string | null {
+  const value = one(parsed, flag);
+  if (value !== null && !values.includes(value))
+    throw new UsageError(`${flag} must be one of ${values.join(', ')}, not "${value}"`);
+  return value;
+}
+
+export function parseAuditArgs(rest: readonly string[]): AuditListArgs | AuditShowArgs {
+  const [sub, ...tail] = rest;
+  if (sub === 'show') {
+    const parsed = parseFlags(tail, ['--audit', '--format']);
+    return {
+      command: 'audit-show',
+      auditId: auditId(parsed, 'audit show'),
+      audit: one(parsed, '--audit'),
+      format: format(parsed),
+    };
+  }
+  if (sub !== 'list')
+    throw new UsageError(`audit needs "list" or "show <audit-id>"${sub ? `, not "${sub}"` : ''}`);
+  const parsed = parseFlags(tail, [
+    '--audit',
+    '--account',
+    '--principal',
+    '--verdict',
+    '--decision',
+    '--since',
+    '--until',
+    '--limit',
+    '--format',
+  ]);
+  noPositionals(parsed, 'audit list');
+  const limitText = one(parsed, '--limit');
+  const limit = limitText === null ? null : Number(limitText);
+  if (limit !== null && !(Number.isInteger(limit) && limit > 0))
+    throw new UsageError(`--limit must be a positive whole number, not "${limitText}"`);
+  const account = one(parsed, '--account');
+  if (account !== null && !/^\d{12}$/.test(account))
+    throw new UsageError(`--account must be a 12-digit account id, not "${account}"`);
+  return {
+    command: 'audit-list',
+    audit: one(parsed, '--audit'),
+    account,
+    principal: one(parsed, '--principal'),
+    verdict: oneOf(parsed, '--verdict', VERDICTS),
+    decision: oneOf(parsed, '--decision', DECISIONS),
+    since: one(parsed, '--since'),
+    until: one(parsed, '--until'),
+    limit,
+    format: format(parsed),
+  };
+}
