@@ -16,6 +16,13 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/shared/**/*.test.ts'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/aws/'],
+    },
+    // Against a real AWS API emulator (moto server from .venv, started per test file on a loopback port).
+    { ...common, displayName: 'aws', testMatch: ['<rootDir>/test/integration/aws/**/*.test.ts'] },
   ],
 };

@@ -20,7 +20,8 @@ const managedPolicyArn = z
 const inlinePolicy = z.looseObject({ PolicyName: z.string().min(1), PolicyDocument: policy });
 const attachedPolicy = z.looseObject({ PolicyName: z.string().optional(), PolicyArn: managedPolicyArn });
 const permissionsBoundary = z.looseObject({
-  PermissionsBoundaryType: z.literal('Policy').optional(),
+  // The contract says "Policy"; get-account-authorization-details returns "PermissionsBoundaryPolicy": accept both.
+  PermissionsBoundaryType: z.enum(['Policy', 'PermissionsBoundaryPolicy']).optional(),
   PermissionsBoundaryArn: managedPolicyArn,
 });
 const tag = z.looseObject({ Key: z.string(), Value: z.string() });
