@@ -32,6 +32,8 @@ export interface AwsClientsOptions {
 }
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'access-remediator-member';
+/** Appended to every SDK user agent; `userAgentMarker` in the remediation options looks for it. */
+export const USER_AGENT = 'access-remediator';
 
 interface Credentials {
   accessKeyId: string;
@@ -43,6 +45,7 @@ interface Credentials {
 /** What every client gets. Endpoints are not set here: the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) itself. */
 interface CommonConfig {
   region: string;
+  customUserAgent: string;
   credentials?: () => Promise<Credentials>;
   maxAttempts: number;
   retryMode: string;
@@ -215,6 +218,8 @@ export class AwsClients {
   ): C {
     const config: CommonConfig = {
       region,
+      // CloudTrail records this user agent: the remediator recognizes the events its own calls cause by it.
+      customUserAgent: USER_AGENT,
       maxAttempts: this.options.maxAttempts ?? 5,
       retryMode: this.options.retryMode ?? 'standard',
       requestHandler: {

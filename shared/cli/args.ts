@@ -11,6 +11,9 @@ import { UsageError } from './usageError.ts';
 
 export { UsageError } from './usageError.ts';
 
+import { format, noPositionals, one, parseFlags } from './flags.ts';
+import { type BackfillArgs, parseBackfillArgs, parseSnapshotArgs, type SnapshotArgs } from './liveArgs.ts';
+
 /** The command line of contract/README.md: `analyze --events <path>... --state <file> [--config <file>] [--format json|text]`. */
 export interface AnalyzeArgs {
   command: 'analyze';
@@ -26,23 +29,33 @@ export type ParsedArgs =
   | RollbackArgs
   | AuditListArgs
   | AuditShowArgs
+  | SnapshotArgs
+  | BackfillArgs
   | { command: 'help' }
   | { command: 'version' };
 
 export const USAGE = `Usage:
-  access-remediator analyze --events <path>... --state <snapshot.json> [--config <file>] [--format json|text]
+  access-remediator analyze --events <path>... [--state <snapshot.json>] [--config <file>] [--format json|text]
   access-remediator remediate --events <path>... --state <snapshot.json> [--config <file>] [--audit <audit.jsonl>]
                               [--proposals <file.jsonl>] [--format json|text]
   access-remediator rollback <audit-id> --state <snapshot.json> [--audit <audit.jsonl>] [--actor <name>] [--format json|text]
   access-remediator audit list [--account <id>] [--principal <arn or pattern>] [--verdict <v>] [--decision <d>]
                                [--since <time>] [--until <time>] [--limit <n>] [--audit <audit.jsonl>] [--format json|text]
   access-remediator audit show <audit-id> [--audit <audit.jsonl>] [--format json|text]
+  access-remediator snapshot --out <state.json> [--accounts <id,...>] [--regions <region,...>] [--organizations-account <id>]
+  access-remediator backfill --since <time> [--until <time>] [--state <snapshot.json>] [--config <file>] [--format json|text]
 
   analyze    diagnose each event and print its report line; changes nothing
   remediate  diagnose each event and act on it: apply (auto-apply decisions, with verification and restore on
              failure), propose (needs-approval) or escalate; every event lands in the audit trail; one line per event
   rollback   restore the before-images of an applied audit record, only if its targets are unchanged since
   audit      list or show audit records
+  snapshot   build the account-state snapshot from live accounts (read-only calls; other accounts through the member
+             role, ACCESS_REMEDIATOR_MEMBER_ROLE, default access-remediator-member)
+  backfill   analyse the AccessDenied events CloudTrail's event history holds for a time range (LookupEvents)
+
+  Without --state, analyze and backfill read what each event needs live from AWS (standard credential chain,
+  AWS_REGION, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>).
 
   --events     event files or directories (EventBridge events, CloudTrail records, trail log files plain or .gz,
                lookup-events output, JSON Lines); several paths may follow one --events
@@ -59,8 +72,6 @@ export const USAGE = `Usage:
 Exit status: 0 all records handled, 1 some records were invalid-event (remediate: or an apply failed; rollback:
 refused or failed; audit show: no such record), 2 usage error or unreadable input.`;
 
-const VALUE_FLAGS = new Set(['--events', '--state', '--config', '--format']);
-
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help')
     return { command: 'help' };
@@ -75,41 +86,27 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return parseRollbackArgs(rest);
     case 'audit':
       return parseAuditArgs(rest);
+    case 'snapshot':
+      return parseSnapshotArgs(rest);
+    case 'backfill':
+      return parseBackfillArgs(rest);
     default:
       throw new UsageError(
-        `unknown command "${command}"; the commands are analyze, remediate, rollback and audit`,
+        `unknown command "${command}"; the commands are analyze, remediate, rollback, audit, snapshot and backfill`,
       );
   }
 }
 
 function parseAnalyze(rest: readonly string[]): AnalyzeArgs {
-  const result: AnalyzeArgs = { command: 'analyze', events: [], state: null, config: null, format: null };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, null];
-    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unexpected argument "${arg}"`);
-    const values: string[] = inline !== null ? [inline] : [];
-    if (inline === null) {
-      // --events takes every following value up to the next flag; the others take exactly one.
-      while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) {
-        values.push(rest[++i]!);
-        if (flag !== '--events') break;
-      }
-    }
-    if (values.length === 0) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--events') result.events.push(...values);
-    else if (flag === '--state') result.state = values[0]!;
-    else if (flag === '--config') result.config = values[0]!;
-    else {
-      const format = values[0]!;
-      if (format !== 'json' && format !== 'text')
-        throw new UsageError(`--format must be json or text, not "${format}"`);
-      result.format = format;
-    }
-  }
-  if (result.events.length === 0) throw new UsageError('--events is required');
-  return result;
+  const parsed = parseFlags(rest, ['--events', '--state', '--config', '--format']);
+  noPositionals(parsed, 'analyze');
+  const events = parsed.flags.get('--events') ?? [];
+  if (events.length === 0) throw new UsageError('--events is required');
+  return {
+    command: 'analyze',
+    events,
+    state: one(parsed, '--state'),
+    config: one(parsed, '--config'),
+    format: format(parsed),
+  };
 }

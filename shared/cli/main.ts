@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { analyzeRecord } from '../analysis/analyzeRecord.ts';
 import { EventInputError, readEventInputs } from '../input/readEventFiles.ts';
+import type { RawRecord } from '../input/records.ts';
 import { type AnalyzeArgs, parseArgs, USAGE, UsageError } from './args.ts';
+import type { BackfillArgs } from './liveArgs.ts';
+import { backfillRecords, snapshotCommand } from './liveCommands.ts';
+import { liveAnalyzer, type RecordAnalyzer, snapshotAnalyzer } from './liveState.ts';
 import { InputFileError, loadConfig, loadSnapshot } from './loadFiles.ts';
 import { wantsColor, write } from './output.ts';
 import { progressOn } from './progress.ts';
@@ -17,20 +20,25 @@ const EXIT_OK = 0;
 const EXIT_INVALID_RECORDS = 1;
 const EXIT_USAGE = 2;
 
-async function analyze(args: AnalyzeArgs): Promise<number> {
-  if (args.state === null) {
-    throw new UsageError(
-      '--state is required in this version (reading live state from AWS comes with the live pipeline)',
-    );
-  }
-  const [state, config] = await Promise.all([loadSnapshot(args.state), loadConfig(args.config)]);
-  const format = args.format ?? (process.stdout.isTTY ? 'text' : 'json');
+async function analyzerFor(state: string | null, config: string | null): Promise<RecordAnalyzer> {
+  const decision = await loadConfig(config);
+  if (state !== null) return snapshotAnalyzer(await loadSnapshot(state), decision);
+  return liveAnalyzer(decision, (message) => process.stderr.write(`access-remediator: ${message}\n`));
+}
+
+/** One report line per record, in input order, as JSON lines or the text view with a summary. */
+async function report(
+  records: AsyncIterable<RawRecord> | Iterable<RawRecord>,
+  analyze: RecordAnalyzer,
+  requested: 'json' | 'text' | null,
+): Promise<number> {
+  const format = requested ?? (process.stdout.isTTY ? 'text' : 'json');
   const paint = wantsColor(process.stdout) ? colored : plain;
   const tally = newTally();
   const progress = progressOn(process.stderr, format === 'text' || !process.stdout.isTTY);
   let invalid = 0;
-  for await (const raw of readEventInputs(args.events)) {
-    const line = analyzeRecord(raw, state, config);
+  for await (const raw of records) {
+    const line = await analyze(raw);
     if (line.verdict === 'invalid-event') invalid += 1;
     count(tally, line);
     progress.tick();
@@ -39,6 +47,16 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
   progress.done();
   if (format === 'text') await write(`${formatSummary(tally, paint)}\n`);
   return invalid > 0 ? EXIT_INVALID_RECORDS : EXIT_OK;
+}
+
+async function analyze(args: AnalyzeArgs): Promise<number> {
+  const analyzer = await analyzerFor(args.state, args.config);
+  return report(readEventInputs(args.events), analyzer, args.format);
+}
+
+async function backfill(args: BackfillArgs): Promise<number> {
+  const analyzer = await analyzerFor(args.state, args.config);
+  return report(await backfillRecords(args, new Date()), analyzer, args.format);
 }
 
 function version(): string {
@@ -74,6 +92,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await auditListCommand(args);
       case 'audit-show':
         return await auditShowCommand(args);
+      case 'snapshot':
+        return await snapshotCommand(args);
+      case 'backfill':
+        return await backfill(args);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputFileError || error instanceof EventInputError) {
