@@ -6,7 +6,7 @@ import { LiveStateReader } from '../aws/liveStateReader.ts';
 import { TtlCache } from '../aws/ttlCache.ts';
 import { normalizeRecord } from '../events/normalize.ts';
 import type { RawRecord } from '../input/records.ts';
-import { invalidEventLine } from '../report/blankLine.ts';
+import { undeterminedLine } from '../report/blankLine.ts';
 import type { ReportLine } from '../report/types.ts';
 import { snapshotSchema } from '../state/snapshotSchema.ts';
 import { indexSnapshot, type StateIndex } from '../state/stateIndex.ts';
@@ -37,15 +37,10 @@ export function liveAnalyzer(config: DecisionConfig, warn: (message: string) => 
       if (!indexed?.ok) throw new Error('the live state read does not form a valid snapshot');
       return analyzeEvent(event, indexed.index, config);
     } catch (error) {
-      return {
-        ...invalidEventLine(
-          event.eventId,
-          `Cannot diagnose: reading the live state failed: ${(error as Error).message}.`,
-        ),
-        verdict: 'undetermined',
-        decision: 'escalate',
-        request: { service: event.service, eventName: event.eventName, resource: null },
-      };
+      return undeterminedLine(
+        event,
+        `Cannot diagnose: reading the live state failed: ${(error as Error).message}.`,
+      );
     }
   };
 }

@@ -1,5 +1,6 @@
 import { analyzeEvent } from '../analysis/analyzeEvent.ts';
 import type { NormalizedEvent } from '../events/types.ts';
+import { undeterminedLine } from '../report/blankLine.ts';
 import type { ReportLine } from '../report/types.ts';
 import type { Snapshot } from '../state/snapshotSchema.ts';
 import { indexSnapshot } from '../state/stateIndex.ts';
@@ -17,27 +18,7 @@ export interface Diagnosis {
   violations: GuardrailViolation[];
 }
 
-/** A line for an event the engine could not analyse; `reason` says why. */
-export function undeterminedLine(event: NormalizedEvent, reason: string): ReportLine {
-  return {
-    eventId: event.eventId,
-    verdict: 'undetermined',
-    decision: 'escalate',
-    principal: null,
-    request: {
-      service: event.service,
-      eventName: event.eventName,
-      resource: event.resources[0]?.arn ?? null,
-    },
-    missing: [],
-    deniedBy: null,
-    keyState: null,
-    finding: null,
-    patches: [],
-    proof: null,
-    reason,
-  };
-}
+export { undeterminedLine };
 
 /** The engine's analysis of one event against the state read for it, then the guardrails over its patches. */
 export function diagnose(event: NormalizedEvent, snapshot: Snapshot, options: RemediationOptions): Diagnosis {
