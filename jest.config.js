@@ -6,7 +6,8 @@ const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transformIgnorePatterns: ['/node_modules/(?!(@cloud-copilot)/)'],
+  // ESM-only packages the tests load through swc: the oracle and middy.
+  transformIgnorePatterns: ['/node_modules/(?!(@cloud-copilot|@middy)/)'],
 };
 export default {
   globalSetup: '<rootDir>/test/globalSetup.cjs',

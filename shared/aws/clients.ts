@@ -27,6 +27,11 @@ export interface AwsClientsOptions {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   counter?: AwsCallCounter;
+  /**
+   * Reach the process's own account through its member role too (the Lambda: its own role may only read and write
+   * the remediator's tables and topic, while the member role deployed in that account holds the account reads).
+   */
+  memberRoleInOwnAccount?: boolean;
   /** Milliseconds since the epoch; injectable for credential-expiry tests. */
   now?: () => number;
 }
@@ -200,7 +205,7 @@ export class AwsClients {
     const key = `${service}/${account}/${region}`;
     const cached = this.clients.get(key) as C | undefined;
     if (cached) return cached;
-    const own = account === (await this.currentAccountId());
+    const own = account === (await this.currentAccountId()) && !this.options.memberRoleInOwnAccount;
     const credentials = own ? undefined : () => this.memberCredentials(account);
     // Another caller may have built it while this one awaited the account id.
     const built = this.clients.get(key) as C | undefined;
