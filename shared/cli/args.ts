@@ -38,10 +38,11 @@ export const USAGE = `Usage:
   access-remediator analyze --events <path>... [--state <snapshot.json>] [--config <file>] [--format json|text]
   access-remediator remediate --events <path>... --state <snapshot.json> [--config <file>] [--audit <audit.jsonl>]
                               [--proposals <file.jsonl>] [--format json|text]
-  access-remediator rollback <audit-id> --state <snapshot.json> [--audit <audit.jsonl>] [--actor <name>] [--format json|text]
+  access-remediator rollback <audit-id> (--state <snapshot.json> [--audit <audit.jsonl>] | --table <audit table>) [--actor <name>]
+                             [--format json|text]
   access-remediator audit list [--account <id>] [--principal <arn or pattern>] [--verdict <v>] [--decision <d>]
                                [--since <time>] [--until <time>] [--limit <n>] [--audit <audit.jsonl>] [--format json|text]
-  access-remediator audit show <audit-id> [--audit <audit.jsonl>] [--format json|text]
+  access-remediator audit show <audit-id> [--audit <audit.jsonl> | --table <audit table>] [--format json|text]
   access-remediator snapshot --out <state.json> [--accounts <id,...>] [--regions <region,...>] [--organizations-account <id>]
   access-remediator backfill --since <time> [--until <time>] [--state <snapshot.json>] [--config <file>] [--format json|text]
 
@@ -64,6 +65,8 @@ export const USAGE = `Usage:
                "remediation" member: remediatorPrefix, userAgentMarker, stormWindowMinutes, appliesPerAccountPerHour,
                verifyDeadlineSeconds)
   --audit      the audit trail, JSON Lines (default ./access-remediator-audit.jsonl; storm state beside it)
+  --table      the deployed audit trail (the central stack's DynamoDB audit table): audit list/show read it, and
+               rollback --table undoes a live change through the member roles
   --proposals  where proposals and escalations go, JSON Lines (default: one line each on stderr)
   --actor      who asks for the rollback (default: the local user name)
   --since, --until  an ISO time (2026-11-20T01:00:00Z) or an age such as 30m, 24h, 7d

@@ -18,6 +18,8 @@ export interface RollbackArgs {
   auditId: string;
   state: string | null;
   audit: string | null;
+  /** The deployed DynamoDB audit table: roll back a live change (instead of --state and --audit). */
+  table: string | null;
   actor: string | null;
   format: Format;
 }
@@ -25,6 +27,7 @@ export interface RollbackArgs {
 export interface AuditListArgs {
   command: 'audit-list';
   audit: string | null;
+  table: string | null;
   account: string | null;
   principal: string | null;
   verdict: string | null;
@@ -39,6 +42,7 @@ export interface AuditShowArgs {
   command: 'audit-show';
   auditId: string;
   audit: string | null;
+  table: string | null;
   format: Format;
 }
 
@@ -66,12 +70,18 @@ export function parseRemediateArgs(rest: readonly string[]): RemediateArgs {
 }
 
 export function parseRollbackArgs(rest: readonly string[]): RollbackArgs {
-  const parsed = parseFlags(rest, ['--state', '--audit', '--actor', '--format']);
+  const parsed = parseFlags(rest, ['--state', '--audit', '--table', '--actor', '--format']);
+  const table = one(parsed, '--table');
+  if (table !== null && (one(parsed, '--state') !== null || one(parsed, '--audit') !== null))
+    throw new UsageError(
+      'rollback takes either --table (a live change) or --state and --audit (a snapshot file)',
+    );
   return {
     command: 'rollback',
     auditId: auditId(parsed, 'rollback'),
     state: one(parsed, '--state'),
     audit: one(parsed, '--audit'),
+    table,
     actor: one(parsed, '--actor'),
     format: format(parsed),
   };
@@ -101,11 +111,12 @@ function oneOf(parsed: Parsed, flag: string, values: string[]): string | null {
 export function parseAuditArgs(rest: readonly string[]): AuditListArgs | AuditShowArgs {
   const [sub, ...tail] = rest;
   if (sub === 'show') {
-    const parsed = parseFlags(tail, ['--audit', '--format']);
+    const parsed = parseFlags(tail, ['--audit', '--table', '--format']);
     return {
       command: 'audit-show',
       auditId: auditId(parsed, 'audit show'),
       audit: one(parsed, '--audit'),
+      table: one(parsed, '--table'),
       format: format(parsed),
     };
   }
@@ -113,6 +124,7 @@ export function parseAuditArgs(rest: readonly string[]): AuditListArgs | AuditSh
     throw new UsageError(`audit needs "list" or "show <audit-id>"${sub ? `, not "${sub}"` : ''}`);
   const parsed = parseFlags(tail, [
     '--audit',
+    '--table',
     '--account',
     '--principal',
     '--verdict',
@@ -133,6 +145,7 @@ export function parseAuditArgs(rest: readonly string[]): AuditListArgs | AuditSh
   return {
     command: 'audit-list',
     audit: one(parsed, '--audit'),
+    table: one(parsed, '--table'),
     account,
     principal: one(parsed, '--principal'),
     verdict: oneOf(parsed, '--verdict', VERDICTS),

@@ -4,9 +4,11 @@ import { readEventInputs } from '../input/readEventFiles.ts';
 import { JsonlAuditStore } from '../local/jsonlAuditStore.ts';
 import { localRemediationDeps } from '../local/localDeps.ts';
 import { DEFAULT_REMEDIATION_OPTIONS } from '../remediation/options.ts';
-import type { AuditFilter } from '../remediation/ports.ts';
+import type { AuditFilter, AuditStore } from '../remediation/ports.ts';
 import { remediateRecord } from '../remediation/remediateRecord.ts';
+import type { RollbackDeps } from '../remediation/rollback.ts';
 import { rollback } from '../remediation/rollback.ts';
+import { dynamoAuditStore, liveRollbackDeps } from './liveAudit.ts';
 import { InputFileError, loadSnapshot } from './loadFiles.ts';
 import { loadRemediationOptions } from './loadRemediationConfig.ts';
 import { outputFormat, wantsColor, write } from './output.ts';
@@ -86,11 +88,21 @@ function localActor(): string {
   }
 }
 
-export async function rollbackCommand(args: RollbackArgs): Promise<number> {
+async function rollbackDeps(args: RollbackArgs): Promise<RollbackDeps> {
+  if (args.table !== null) return liveRollbackDeps(args.table);
   const state = requireState(args.state, 'rollback');
   const audit = existingAudit(args.audit);
   await loadSnapshot(state);
-  const deps = localRemediationDeps({ state, audit, proposals: null });
+  return localRemediationDeps({ state, audit, proposals: null });
+}
+
+/** The audit trail to read: the deployed DynamoDB table with --table, else the local JSON Lines file. */
+async function auditStoreFor(args: { audit: string | null; table: string | null }): Promise<AuditStore> {
+  return args.table !== null ? dynamoAuditStore(args.table) : new JsonlAuditStore(existingAudit(args.audit));
+}
+
+export async function rollbackCommand(args: RollbackArgs): Promise<number> {
+  const deps = await rollbackDeps(args);
   const result = await rollback(args.auditId, deps, {
     actor: args.actor ?? localActor(),
     verification: DEFAULT_REMEDIATION_OPTIONS.verification,
@@ -114,7 +126,7 @@ export async function rollbackCommand(args: RollbackArgs): Promise<number> {
 }
 
 export async function auditListCommand(args: AuditListArgs): Promise<number> {
-  const store = new JsonlAuditStore(existingAudit(args.audit));
+  const store = await auditStoreFor(args);
   const now = new Date();
   const filter: AuditFilter = {};
   if (args.account !== null) filter.account = args.account;
@@ -133,10 +145,12 @@ export async function auditListCommand(args: AuditListArgs): Promise<number> {
 }
 
 export async function auditShowCommand(args: AuditShowArgs): Promise<number> {
-  const store = new JsonlAuditStore(existingAudit(args.audit));
+  const store = await auditStoreFor(args);
   const record = await store.get(args.auditId);
   if (!record) {
-    process.stderr.write(`access-remediator: no audit record ${args.auditId} in ${store.path}\n`);
+    process.stderr.write(
+      `access-remediator: no audit record ${args.auditId} in ${args.table ?? args.audit ?? DEFAULT_AUDIT_PATH}\n`,
+    );
     return EXIT_SOME_FAILED;
   }
   const format = outputFormat(args.format);

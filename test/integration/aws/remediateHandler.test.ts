@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/remediation/ports.ts';
 import { rollback } from '../../../shared/remediation/rollback.ts';
 import type { Patch } from '../../../shared/report/types.ts';
+import { runCli } from '../../support/runCli.ts';
 import { FIXTURES, type LiveCase, seedCase } from './fixtureCase.ts';
 import { MOTO_DEFAULT_ACCOUNT, useMotoServer } from './motoServer.ts';
 import {
@@ -366,6 +367,48 @@ describe('remediate handler on moto: auto-apply of a role policy', () => {
     if (!refused.ok) expect(refused.drift).toContain('AddedByHand');
     expect(await inlinePolicy(ROLE)).toEqual(edited);
     expect((await auditItem(again.auditId))?.outcome).toBe('applied');
+  });
+});
+
+describe('the CLI on the deployed audit table', () => {
+  it('audit list/show read the DynamoDB trail and rollback --table restores a live change', async () => {
+    const live = await seedCase(seedClients, ROLE_CASE);
+    await putInlinePolicy(ROLE, UNRELATED);
+    const applied = await invoke(eventOf(live, ROLE_CASE, { eventId: 'cli-rollback-0001' }));
+    expect(applied.outcome).toBe('applied');
+    const table = TABLE_NAMES.AuditTable!;
+
+    const listed = runCli([
+      'audit',
+      'list',
+      '--table',
+      table,
+      '--decision',
+      'auto-apply',
+      '--format',
+      'json',
+    ]);
+    expect(listed.status).toBe(0);
+    expect(listed.lines.map((record) => record.auditId)).toContain(applied.auditId);
+    const shown = runCli(['audit', 'show', applied.auditId, '--table', table, '--format', 'json']);
+    expect(shown.status).toBe(0);
+    expect(shown.lines[0]).toMatchObject({ auditId: applied.auditId, outcome: 'applied' });
+
+    const undone = runCli([
+      'rollback',
+      applied.auditId,
+      '--table',
+      table,
+      '--actor',
+      'test:cli',
+      '--format',
+      'json',
+    ]);
+    expect(undone.stderr).toBe('');
+    expect(undone.status).toBe(0);
+    expect(undone.lines[0]).toMatchObject({ ok: true, auditId: applied.auditId });
+    expect(await inlinePolicy(ROLE)).toEqual(UNRELATED);
+    expect((await auditItem(applied.auditId))?.outcome).toBe('rolled-back');
   });
 });
 
