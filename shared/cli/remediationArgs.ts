@@ -1,3 +1,4 @@
+import { DECISIONS, VERDICTS } from '../report/types.ts';
 import { type Format, format, noPositionals, one, type Parsed, parseFlags } from './flags.ts';
 import { UsageError } from './usageError.ts';
 
@@ -87,21 +88,7 @@ export function parseRollbackArgs(rest: readonly string[]): RollbackArgs {
   };
 }
 
-const VERDICTS = [
-  'missing-allow',
-  'explicit-deny',
-  'guardrail',
-  'aws-managed-key',
-  'key-unavailable',
-  'misconfiguration',
-  'not-permission-error',
-  'already-allowed',
-  'undetermined',
-  'invalid-event',
-];
-const DECISIONS = ['auto-apply', 'needs-approval', 'escalate', 'ignore'];
-
-function oneOf(parsed: Parsed, flag: string, values: string[]): string | null {
+function oneOf(parsed: Parsed, flag: string, values: readonly string[]): string | null {
   const value = one(parsed, flag);
   if (value !== null && !values.includes(value))
     throw new UsageError(`${flag} must be one of ${values.join(', ')}, not "${value}"`);

@@ -1,19 +1,22 @@
 import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
 
 /** The report line of contract/report.schema.json; extra top-level fields are allowed and kept small. */
-export type Verdict =
-  | 'missing-allow'
-  | 'explicit-deny'
-  | 'guardrail'
-  | 'aws-managed-key'
-  | 'key-unavailable'
-  | 'misconfiguration'
-  | 'not-permission-error'
-  | 'already-allowed'
-  | 'undetermined'
-  | 'invalid-event';
+export const VERDICTS = [
+  'missing-allow',
+  'explicit-deny',
+  'guardrail',
+  'aws-managed-key',
+  'key-unavailable',
+  'misconfiguration',
+  'not-permission-error',
+  'already-allowed',
+  'undetermined',
+  'invalid-event',
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
-export type DecisionName = 'auto-apply' | 'needs-approval' | 'escalate' | 'ignore';
+export const DECISIONS = ['auto-apply', 'needs-approval', 'escalate', 'ignore'] as const;
+export type DecisionName = (typeof DECISIONS)[number];
 
 export type KeyStateName =
   | 'Disabled'

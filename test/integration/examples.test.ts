@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReportLine } from '../../shared/report/types.ts';
+import { type ReportLine, VERDICTS } from '../../shared/report/types.ts';
 import { type ExpectedReport, reportDifferences } from '../support/expectReport.ts';
 import { reportSchemaErrors } from '../support/reportSchema.ts';
 import { ROOT, runCli } from '../support/runCli.ts';
@@ -40,18 +40,7 @@ describe('the embedded example', () => {
 
   it('covers every verdict of the contract', () => {
     const verdicts = new Set(lines.map((line) => line.verdict));
-    for (const verdict of [
-      'missing-allow',
-      'explicit-deny',
-      'guardrail',
-      'aws-managed-key',
-      'key-unavailable',
-      'misconfiguration',
-      'not-permission-error',
-      'already-allowed',
-      'undetermined',
-      'invalid-event',
-    ]) {
+    for (const verdict of VERDICTS) {
       expect(verdicts).toContain(verdict);
     }
   });
