@@ -213,8 +213,8 @@ export function evaluateNeeds(
       bucketKeyEnabled: bucketForContext?.encryption?.bucketKeyEnabled === true,
     });
     // S3's own call to KMS does not travel through the caller's VPC endpoint.
-    const endpoint = need.viaS3 && event.service === 's3' ? null : event.vpcEndpointId;
-    const policies = applicablePolicies(state, caller, principal, side, need.viaS3 ? null : endpoint);
+    const endpoint = need.viaS3 ? null : event.vpcEndpointId;
+    const policies = applicablePolicies(state, caller, principal, side, endpoint);
     if (!policies.ok) return { ok: false, stop: { verdict: 'undetermined', reason: policies.reason, need } };
     const result = authorize(
       { caller, action: need.action, resource: arn, resourceAccount: side.account, context },

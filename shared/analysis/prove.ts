@@ -191,15 +191,6 @@ export function provePatches(
   for (const who of principals) {
     for (const [index, target] of targetsBefore.entries()) {
       const targetAfter = targetsAfter[index] ?? target;
-      const context = requestContext({
-        event,
-        caller: who.identity,
-        principal: who.before,
-        state,
-        resourceAccount: target.side.account,
-        viaS3: target.viaS3,
-        bucketKeyEnabled: false,
-      });
       // Identical inputs give identical answers: only pairs whose principal or resource policy changed can differ.
       if (who.before === who.after && target.side.policy?.document === targetAfter.side.policy?.document)
         continue;
@@ -212,6 +203,15 @@ export function provePatches(
       const policiesBefore = applicablePolicies(state, who.identity, who.before, target.side, null);
       const policiesAfter = applicablePolicies(patched, who.identity, who.after, targetAfter.side, null);
       if (!policiesBefore.ok || !policiesAfter.ok) continue;
+      const context = requestContext({
+        event,
+        caller: who.identity,
+        principal: who.before,
+        state,
+        resourceAccount: target.side.account,
+        viaS3: target.viaS3,
+        bucketKeyEnabled: false,
+      });
       for (const action of target.actions) {
         const request = {
           caller: who.identity,
