@@ -1,5 +1,6 @@
-// Bundles the CLI into one ESM file so that `npx access-remediator` starts fast and needs nothing but Node.
-import { chmod } from 'node:fs/promises';
+// Bundles the CLI so that `npx access-remediator` needs nothing but Node. The AWS SDK, needed only in live mode, is
+// split into chunks loaded on demand, so offline runs start fast.
+import { chmod, rm } from 'node:fs/promises';
 
 // A production-only install (e.g. `sam build` copying package.json) has no esbuild: the CLI is not needed there.
 const esbuild = await import('esbuild').catch(() => null);
@@ -9,9 +10,12 @@ if (!esbuild) {
 }
 const { build } = esbuild;
 
+await rm('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['shared/cli/main.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'shared/cli/main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

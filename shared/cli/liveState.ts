@@ -5,18 +5,10 @@ import { AwsClients } from '../aws/clients.ts';
 import { LiveStateReader } from '../aws/liveStateReader.ts';
 import { TtlCache } from '../aws/ttlCache.ts';
 import { normalizeRecord } from '../events/normalize.ts';
-import type { RawRecord } from '../input/records.ts';
 import { undeterminedLine } from '../report/blankLine.ts';
-import type { ReportLine } from '../report/types.ts';
 import { snapshotSchema } from '../state/snapshotSchema.ts';
 import { indexSnapshot, type StateIndex } from '../state/stateIndex.ts';
-
-/** Turns one input record into its report line, against a snapshot file or against the live accounts. */
-export type RecordAnalyzer = (raw: RawRecord) => Promise<ReportLine>;
-
-export function snapshotAnalyzer(state: StateIndex, config: DecisionConfig): RecordAnalyzer {
-  return async (raw) => analyzeRecord(raw, state, config);
-}
+import type { RecordAnalyzer } from './recordAnalyzer.ts';
 
 /**
  * Live mode: each event's state is read from AWS through the standard credential chain (and AWS_ENDPOINT_URL*,

@@ -3,11 +3,10 @@ import { EventInputError, readEventInputs } from '../input/readEventFiles.ts';
 import type { RawRecord } from '../input/records.ts';
 import { type AnalyzeArgs, parseArgs, USAGE, UsageError } from './args.ts';
 import type { BackfillArgs } from './liveArgs.ts';
-import { backfillRecords, snapshotCommand } from './liveCommands.ts';
-import { liveAnalyzer, type RecordAnalyzer, snapshotAnalyzer } from './liveState.ts';
 import { InputFileError, loadConfig, loadSnapshot } from './loadFiles.ts';
 import { wantsColor, write } from './output.ts';
 import { progressOn } from './progress.ts';
+import { type RecordAnalyzer, snapshotAnalyzer } from './recordAnalyzer.ts';
 import {
   auditListCommand,
   auditShowCommand,
@@ -23,6 +22,8 @@ const EXIT_USAGE = 2;
 async function analyzerFor(state: string | null, config: string | null): Promise<RecordAnalyzer> {
   const decision = await loadConfig(config);
   if (state !== null) return snapshotAnalyzer(await loadSnapshot(state), decision);
+  // The AWS SDK is loaded only for live mode, so offline runs start fast.
+  const { liveAnalyzer } = await import('./liveState.ts');
   return liveAnalyzer(decision, (message) => process.stderr.write(`access-remediator: ${message}\n`));
 }
 
@@ -56,6 +57,7 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
 
 async function backfill(args: BackfillArgs): Promise<number> {
   const analyzer = await analyzerFor(args.state, args.config);
+  const { backfillRecords } = await import('./liveCommands.ts');
   return report(await backfillRecords(args, new Date()), analyzer, args.format);
 }
 
@@ -93,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'audit-show':
         return await auditShowCommand(args);
       case 'snapshot':
-        return await snapshotCommand(args);
+        return await (await import('./liveCommands.ts')).snapshotCommand(args);
       case 'backfill':
         return await backfill(args);
     }

@@ -8,7 +8,6 @@ import type { AuditFilter, AuditStore } from '../remediation/ports.ts';
 import { remediateRecord } from '../remediation/remediateRecord.ts';
 import type { RollbackDeps } from '../remediation/rollback.ts';
 import { rollback } from '../remediation/rollback.ts';
-import { dynamoAuditStore, liveRollbackDeps } from './liveAudit.ts';
 import { InputFileError, loadSnapshot } from './loadFiles.ts';
 import { loadRemediationOptions } from './loadRemediationConfig.ts';
 import { outputFormat, wantsColor, write } from './output.ts';
@@ -89,7 +88,7 @@ function localActor(): string {
 }
 
 async function rollbackDeps(args: RollbackArgs): Promise<RollbackDeps> {
-  if (args.table !== null) return liveRollbackDeps(args.table);
+  if (args.table !== null) return (await import('./liveAudit.ts')).liveRollbackDeps(args.table);
   const state = requireState(args.state, 'rollback');
   const audit = existingAudit(args.audit);
   await loadSnapshot(state);
@@ -98,7 +97,8 @@ async function rollbackDeps(args: RollbackArgs): Promise<RollbackDeps> {
 
 /** The audit trail to read: the deployed DynamoDB table with --table, else the local JSON Lines file. */
 async function auditStoreFor(args: { audit: string | null; table: string | null }): Promise<AuditStore> {
-  return args.table !== null ? dynamoAuditStore(args.table) : new JsonlAuditStore(existingAudit(args.audit));
+  if (args.table !== null) return (await import('./liveAudit.ts')).dynamoAuditStore(args.table);
+  return new JsonlAuditStore(existingAudit(args.audit));
 }
 
 export async function rollbackCommand(args: RollbackArgs): Promise<number> {
