@@ -1,4 +1,4 @@
-/** Two projects: fast unit/fixture tests, and integration tests (CLI in a child process, later AWS emulator). */
+/** Projects: unit/fixture tests, integration tests (CLI in a child process), AWS emulator tests, adversarial tests. */
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
@@ -25,5 +25,7 @@ export default {
     },
     // Against a real AWS API emulator (moto server from .venv, started per test file on a loopback port).
     { ...common, displayName: 'aws', testMatch: ['<rootDir>/test/integration/aws/**/*.test.ts'] },
+    // Attacks an ordinary caller could make with real events: none may yield an unsafe patch, a crash or a blow-up.
+    { ...common, displayName: 'adversarial', testMatch: ['<rootDir>/test/adversarial/**/*.test.ts'] },
   ],
 };
