@@ -1,4 +1,6 @@
 import type { NormalizedEvent } from '../events/types.ts';
+import { guardrailContextOf, guardrailViolations } from '../guardrails/guardrails.ts';
+import { remediatorCause } from '../guardrails/selfCaused.ts';
 import {
   type DenialEvidence,
   describePolicyType,
@@ -43,11 +45,46 @@ function baseLine(event: NormalizedEvent, principal: string | null): ReportLine 
   };
 }
 
-function finish(line: ReportLine, verdict: Verdict, reason: string, config: DecisionConfig): ReportLine {
-  line.verdict = verdict;
-  line.decision = decide(verdict, line.principal, line.patches, config);
-  line.reason = reason;
-  return line;
+/** What every verdict of one event is decided with: the configuration, the state, and whether the remediator caused it. */
+interface DecisionContext {
+  config: DecisionConfig;
+  state: StateIndex;
+  selfCaused: string | null;
+}
+
+/**
+ * The line with its verdict, reason and decision. Patches go through the guardrails first, so every command (analyze,
+ * remediate, the Lambda) decides alike: a patch that breaks one is withheld and the line escalates.
+ */
+function finish(line: ReportLine, verdict: Verdict, reason: string, context: DecisionContext): ReportLine {
+  const violations =
+    verdict === 'missing-allow'
+      ? guardrailViolations(
+          line.patches,
+          guardrailContextOf(context.state, context.config.remediator.namePrefix),
+        )
+      : [];
+  const decided = decide({
+    verdict,
+    principal: line.principal,
+    patches: line.patches,
+    violations,
+    selfCaused: context.selfCaused,
+    config: context.config,
+  });
+  if (decided.withheld === null) return { ...line, verdict, decision: decided.decision, reason };
+  const wanted = line.patches
+    .map((p) => `${p.target.type} ${p.target.arn}: ${JSON.stringify(p.addStatements)}`)
+    .join('; ');
+  return {
+    ...line,
+    verdict: decided.verdict,
+    decision: decided.decision,
+    finding: decided.finding,
+    patches: [],
+    proof: null,
+    reason: `${reason.replace(/ Add the proven statements to .*$/, '')} ${decided.withheld} The patch it would take: ${wanted}.`,
+  };
 }
 
 function missingOf(items: EvaluatedNeed[]): ReportLine['missing'] {
@@ -92,17 +129,18 @@ function describeDeny(deniedBy: DeniedBy): string {
 
 /** The whole diagnosis of one event: normalize → needs → evaluate → classify → synthesize → prove → decide. */
 export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: DecisionConfig): ReportLine {
+  const context: DecisionContext = { config, state, selfCaused: remediatorCause(event, config.remediator) };
   const evidence: DenialEvidence = parseDenialMessage(event.errorCode, event.errorMessage);
   const line = baseLine(event, principalArnOf(event));
 
   if (!event.errorCode)
-    return finish(line, 'not-permission-error', `${event.eventName} did not fail (no errorCode).`, config);
+    return finish(line, 'not-permission-error', `${event.eventName} did not fail (no errorCode).`, context);
   if (!isAuthorizationFailure(event.errorCode) && !isKeyStateFailure(event.errorCode, event.eventSource)) {
     return finish(
       line,
       'not-permission-error',
       `${event.errorCode} is not an authorization failure; nothing to remediate.`,
-      config,
+      context,
     );
   }
   if (event.errorCode === 'VpceAccessDenied' || evidence.form === 'vpce-network') {
@@ -111,16 +149,16 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
       line,
       'guardrail',
       `The policy of VPC endpoint ${event.vpcEndpointId ?? '(unnamed)'} denied ${event.eventName}; endpoint policies are guardrails, not something to widen automatically. Review the endpoint policy with its owner.`,
-      config,
+      context,
     );
   }
 
   const caller = resolveCaller(state, event.caller);
-  if (!caller.ok) return finish(line, 'undetermined', `Cannot diagnose: ${caller.reason}.`, config);
+  if (!caller.ok) return finish(line, 'undetermined', `Cannot diagnose: ${caller.reason}.`, context);
   line.principal = caller.identity.arn;
 
   const needs = permissionNeeds(event, evidence, state);
-  if (!needs.ok) return finish(line, 'undetermined', `Cannot diagnose: ${needs.reason}.`, config);
+  if (!needs.ok) return finish(line, 'undetermined', `Cannot diagnose: ${needs.reason}.`, context);
 
   const evaluation = evaluateNeeds(event, state, caller.identity, caller.principal, needs.needs);
   if (!evaluation.ok) {
@@ -137,7 +175,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     }
     if (stop.keyState) line.keyState = stop.keyState;
     if (stop.finding) line.finding = stop.finding;
-    return finish(line, stop.verdict, `${capitalize(stop.reason)}.${nextStep(stop.verdict)}`, config);
+    return finish(line, stop.verdict, `${capitalize(stop.reason)}.${nextStep(stop.verdict)}`, context);
   }
   const items = evaluation.items;
   const classification = classify(event, evidence, items);
@@ -148,7 +186,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
         line,
         'already-allowed',
         `Evaluated against the current state, ${items.map((i) => i.need.action).join(' and ')} ${items.length > 1 ? 'are' : 'is'} allowed now; the state has changed since the event, or the deny came from a session policy the event does not name.`,
-        config,
+        context,
       );
     case 'explicit-deny': {
       line.deniedBy = classification.deniedBy;
@@ -162,7 +200,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
         line,
         'explicit-deny',
         `${classification.item.need.action} on ${classification.item.resourceArn} is denied by an explicit Deny in the ${describeDeny(classification.deniedBy)}.${header}`,
-        config,
+        context,
       );
     }
     case 'guardrail': {
@@ -174,7 +212,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
         line,
         'guardrail',
         `${action} is denied by ${how} ${describeDeny(classification.deniedBy)}, a guardrail that policy patches must not widen; escalate to its owner.`,
-        config,
+        context,
       );
     }
     case 'missing-allow':
@@ -190,7 +228,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   });
   if (!synthesis.ok) {
     line.finding = synthesis.finding;
-    return finish(line, synthesis.verdict, `${capitalize(synthesis.reason)}.`, config);
+    return finish(line, synthesis.verdict, `${capitalize(synthesis.reason)}.`, context);
   }
   const proof = provePatches(
     event,
@@ -206,7 +244,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
       line,
       'undetermined',
       `A patch was found but failed its proof: ${proof.reason}. Escalating instead of guessing.`,
-      config,
+      context,
     );
   }
   line.patches = synthesis.patches;
@@ -221,7 +259,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     line,
     'missing-allow',
     `No policy allows ${line.missing.map((m) => `${m.action} on ${m.resource ?? '*'}`).join(', ')} for ${caller.identity.arn}. Add the proven statements to ${targets}${via}.`,
-    config,
+    context,
   );
 }
 

@@ -1,10 +1,12 @@
 import { wildcardMatch } from '../evaluator/wildcard.ts';
+import { describeViolations, type GuardrailViolation } from '../guardrails/guardrails.ts';
+import { toArray } from '../policy/parseDocument.ts';
 import type { DecisionName, Patch, PatchTargetType, Verdict } from '../report/types.ts';
 import type { ObjectScope } from './objectScope.ts';
 
 /** One rule of the operator's configuration: patches it covers entirely may be applied without a person. */
 export interface AutoApplyRule {
-  /** Accounts every patch must be in (the account of the changed policy). Absent: any. */
+  /** Accounts every change must stay in: the changed policy's account and every account it grants to. Absent: any. */
   accounts?: string[];
   /** Caller ARNs (wildcards allowed). Absent: any. */
   principals?: string[];
@@ -14,13 +16,26 @@ export interface AutoApplyRule {
   actions?: string[];
 }
 
+/** How the remediator recognises itself: its identities' name prefix and the user agent of its SDK clients. */
+export interface RemediatorIdentity {
+  namePrefix: string;
+  userAgentMarker: string;
+}
+
 export interface DecisionConfig {
   autoApply: AutoApplyRule[];
   objectScope: ObjectScope;
+  remediator: RemediatorIdentity;
 }
 
+export const REMEDIATOR_NAME = 'access-remediator';
+
 /** Nothing is applied without a person unless the operator says so. */
-export const DEFAULT_CONFIG: DecisionConfig = { autoApply: [], objectScope: 'stable-prefix' };
+export const DEFAULT_CONFIG: DecisionConfig = {
+  autoApply: [],
+  objectScope: 'stable-prefix',
+  remediator: { namePrefix: REMEDIATOR_NAME, userAgentMarker: REMEDIATOR_NAME },
+};
 
 const FIXED: Record<Exclude<Verdict, 'missing-allow'>, DecisionName> = {
   'explicit-deny': 'escalate',
@@ -34,10 +49,17 @@ const FIXED: Record<Exclude<Verdict, 'missing-allow'>, DecisionName> = {
   'invalid-event': 'ignore',
 };
 
-function actionsOf(patch: Patch): string[] {
-  return patch.addStatements.flatMap((s) =>
-    Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : [],
-  );
+const ACCOUNT_IN_ARN = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/;
+
+/** Every account a patch touches: the account of the changed policy and the accounts of the principals it names. */
+export function accountsTouchedBy(patch: Patch): string[] {
+  const accounts = new Set([patch.account]);
+  for (const statement of patch.addStatements) {
+    const principal = statement.Principal;
+    for (const value of principal && principal !== '*' ? toArray(principal.AWS) : [])
+      accounts.add(/^\d{12}$/.test(value) ? value : (ACCOUNT_IN_ARN.exec(value)?.[1] ?? value));
+  }
+  return [...accounts];
 }
 
 function ruleCovers(rule: AutoApplyRule, principal: string, patches: Patch[]): boolean {
@@ -45,21 +67,66 @@ function ruleCovers(rule: AutoApplyRule, principal: string, patches: Patch[]): b
     return false;
   return patches.every(
     (patch) =>
-      (!rule.accounts || rule.accounts.includes(patch.account)) &&
+      (!rule.accounts || accountsTouchedBy(patch).every((account) => rule.accounts!.includes(account))) &&
       (!rule.targets || rule.targets.includes(patch.target.type)) &&
       (!rule.actions ||
-        actionsOf(patch).every((a) => rule.actions!.some((p) => wildcardMatch(p, a, { ignoreCase: true })))),
+        patch.addStatements
+          .flatMap((s) => toArray(s.Action))
+          .every((a) => rule.actions!.some((p) => wildcardMatch(p, a, { ignoreCase: true })))),
   );
 }
 
-/** The contract's verdict table; only missing-allow is the operator's choice. */
-export function decide(
-  verdict: Verdict,
-  principal: string | null,
-  patches: Patch[],
-  config: DecisionConfig,
-): DecisionName {
-  if (verdict !== 'missing-allow') return FIXED[verdict];
-  if (principal && config.autoApply.some((rule) => ruleCovers(rule, principal, patches))) return 'auto-apply';
-  return 'needs-approval';
+/** Everything a decision depends on. */
+export interface DecisionInput {
+  verdict: Verdict;
+  principal: string | null;
+  patches: Patch[];
+  /** The guardrails the patches break: any one means no patch is proposed or applied, whatever the configuration. */
+  violations: readonly GuardrailViolation[];
+  /** Why the event was caused by the remediator's own calls, or null: it never patches on their account. */
+  selfCaused: string | null;
+  config: DecisionConfig;
+}
+
+export interface Decided {
+  /** The verdict as reported: a `missing-allow` whose patch may not be made becomes one that escalates. */
+  verdict: Verdict;
+  decision: DecisionName;
+  /** A finding code when the decision itself is the finding (a blocked patch), else null. */
+  finding: string | null;
+  /** Why a patch was withheld, a sentence for the reason; null when nothing was. */
+  withheld: string | null;
+}
+
+/** Where the fix goes when the caller is a role IAM will not let anyone change. */
+const PERMISSION_SET_RULE = 'identity-center-role';
+
+/**
+ * The one place a report line's verdict turns into a decision: the contract's verdict table, where only
+ * `missing-allow` is the operator's choice. A patch that breaks a guardrail, or one for an event the remediator's own
+ * calls caused, is withheld: the line escalates without it (the contract has no `missing-allow` that escalates).
+ */
+export function decide(input: DecisionInput): Decided {
+  const { verdict, principal, patches, violations, selfCaused, config } = input;
+  if (verdict !== 'missing-allow')
+    return { verdict, decision: FIXED[verdict], finding: null, withheld: null };
+  if (selfCaused) {
+    return {
+      verdict: 'undetermined',
+      decision: 'escalate',
+      finding: 'remediator-own-call',
+      withheld: `The remediator never patches on account of its own calls (${selfCaused}): a person must decide.`,
+    };
+  }
+  if (violations.length > 0) {
+    const permissionSet = violations.some((v) => v.rule === PERMISSION_SET_RULE);
+    return {
+      verdict: permissionSet ? 'misconfiguration' : 'undetermined',
+      decision: 'escalate',
+      finding: permissionSet ? 'identity-center-permission-set' : `guardrail-${violations[0]!.rule}`,
+      withheld: `The patch is withheld by the remediator's guardrails, which no configuration turns off: ${describeViolations(violations)}.`,
+    };
+  }
+  const covered = principal !== null && config.autoApply.some((rule) => ruleCovers(rule, principal, patches));
+  return { verdict, decision: covered ? 'auto-apply' : 'needs-approval', finding: null, withheld: null };
 }

@@ -1,4 +1,4 @@
-import { objectGrantResource } from './objectScope.ts';
+import { objectGrantReach, objectGrantResource, reachCovers } from './objectScope.ts';
 
 describe('objectGrantResource', () => {
   it.each([
@@ -24,5 +24,22 @@ describe('objectGrantResource', () => {
     expect(objectGrantResource('b', 'features/2026-11/part-1.parquet', 'object')).toBe(
       'arn:aws:s3:::b/features/2026-11/part-1.parquet',
     );
+  });
+
+  it.each([
+    ['*', 'arn:aws:s3:::b/${*}'],
+    ['*/x.csv', 'arn:aws:s3:::b/${*}/*'],
+    ['rep?rts/q3/x.csv', 'arn:aws:s3:::b/rep${?}rts/q3/*'],
+    ['${aws:username}/x.csv', 'arn:aws:s3:::b/${$}{aws:username}/*'],
+    ['a*b/2026-11/x', 'arn:aws:s3:::b/a${*}b/*'],
+  ])('keeps the event text literal: %s → %s', (key, expected) => {
+    expect(objectGrantResource('b', key)).toBe(expected);
+  });
+
+  it('covers by literal prefix, never by the pattern', () => {
+    const reach = objectGrantReach('b', '*/x.csv');
+    expect(reachCovers(reach, 'arn:aws:s3:::b/*/y.csv')).toBe(true);
+    expect(reachCovers(reach, 'arn:aws:s3:::b/other/y.csv')).toBe(false);
+    expect(reachCovers(objectGrantReach('b', '*'), 'arn:aws:s3:::b/anything')).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { literalPattern } from '../policy/literal.ts';
+
 /** How far an object grant reaches: the stable prefix (default), the object's folder, or the object itself. */
 export type ObjectScope = 'stable-prefix' | 'folder' | 'object';
 
@@ -17,19 +19,49 @@ function isTimePartition(folders: string[], index: number): boolean {
 }
 
 /**
- * The object resource a grant names (contract, "What every patch must satisfy"): the folder path cut before its
- * first time partition, so tomorrow's objects stay covered while other tenants' folders do not.
+ * How far a grant reaches, literally: one exact resource, or every resource whose ARN starts with a prefix. The proof
+ * judges "intended" by this, never by the grant's own pattern, so a key that looks like a wildcard cannot vouch for
+ * itself.
  */
+export interface GrantReach {
+  kind: 'exact' | 'prefix';
+  /** The literal ARN, or the literal ARN prefix (ending in "/"). */
+  arn: string;
+}
+
+/** The pattern a policy writes for a reach: event text escaped (`${*}`, `${?}`, `${$}`), then `*` for a prefix. */
+export function reachPattern(reach: GrantReach): string {
+  return reach.kind === 'exact' ? literalPattern(reach.arn) : `${literalPattern(reach.arn)}*`;
+}
+
+export function reachCovers(reach: GrantReach, arn: string): boolean {
+  return reach.kind === 'exact' ? arn === reach.arn : arn.startsWith(reach.arn);
+}
+
+/**
+ * What an object grant covers (contract, "What every patch must satisfy"): the folder path cut before its first time
+ * partition, so tomorrow's objects stay covered while other tenants' folders do not.
+ */
+export function objectGrantReach(
+  bucket: string,
+  key: string,
+  scope: ObjectScope = 'stable-prefix',
+): GrantReach {
+  const parts = key.split('/');
+  const folders = parts.slice(0, -1);
+  if (scope === 'object' || folders.length === 0)
+    return { kind: 'exact', arn: `arn:aws:s3:::${bucket}/${key}` };
+  if (scope === 'folder') return { kind: 'prefix', arn: `arn:aws:s3:::${bucket}/${folders.join('/')}/` };
+  const cut = folders.findIndex((_, index) => isTimePartition(folders, index));
+  const kept = cut === -1 || cut === 0 ? folders : folders.slice(0, cut);
+  return { kind: 'prefix', arn: `arn:aws:s3:::${bucket}/${kept.join('/')}/` };
+}
+
+/** The Resource a grant names for one object: its reach as an IAM pattern. */
 export function objectGrantResource(
   bucket: string,
   key: string,
   scope: ObjectScope = 'stable-prefix',
 ): string {
-  const parts = key.split('/');
-  const folders = parts.slice(0, -1);
-  if (scope === 'object' || folders.length === 0) return `arn:aws:s3:::${bucket}/${key}`;
-  if (scope === 'folder') return `arn:aws:s3:::${bucket}/${folders.join('/')}/*`;
-  const cut = folders.findIndex((_, index) => isTimePartition(folders, index));
-  const kept = cut === -1 || cut === 0 ? folders : folders.slice(0, cut);
-  return `arn:aws:s3:::${bucket}/${kept.join('/')}/*`;
+  return reachPattern(objectGrantReach(bucket, key, scope));
 }

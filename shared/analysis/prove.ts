@@ -1,11 +1,11 @@
 import { authorize } from '../evaluator/authorize.ts';
 import { matchStatement } from '../evaluator/statement.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
-import { arnMatch } from '../evaluator/wildcard.ts';
 import type { NormalizedEvent } from '../events/types.ts';
 import { KMS_SWEEP_ACTIONS } from '../permissions/kmsActions.ts';
 import { S3_SWEEP_ACTIONS } from '../permissions/s3Actions.ts';
 import type { PermissionNeed, ViaS3 } from '../permissions/types.ts';
+import { hasPatternCharacters } from '../policy/literal.ts';
 import { statementsOf } from '../policy/parseDocument.ts';
 import type { PolicyStatement } from '../policy/types.ts';
 import type { Patch, Proof } from '../report/types.ts';
@@ -13,6 +13,7 @@ import { applicablePolicies, type ResourceSide } from '../state/applicablePolici
 import type { PrincipalEntry, StateIndex } from '../state/stateIndex.ts';
 import { applyPatches } from './applyPatches.ts';
 import { type EvaluatedNeed, evaluateNeeds } from './evaluateNeeds.ts';
+import { reachCovers } from './objectScope.ts';
 import { requestContext } from './requestContext.ts';
 import type { Grant } from './synthesize.ts';
 
@@ -106,6 +107,9 @@ function sweepTargets(items: EvaluatedNeed[], state: StateIndex): SweepTarget[] 
         objects.add(`${bucket.arn}/${[...folders, 'sibling-object.bin'].join('/')}`);
         if (folders.length > 0)
           objects.add(`${bucket.arn}/${[...folders.slice(0, -1), 'outside-object.bin'].join('/')}`);
+        // A key that reads like a pattern: its look-alikes must stay out of reach of the grant.
+        if (hasPatternCharacters(resource.key))
+          objects.add(`${bucket.arn}/${resource.key.replace(/[*?$]/g, 'x').replace(/[{}]/g, '')}`);
       }
       add({ resource: bucket.arn, side, actions: S3_SWEEP_ACTIONS, viaS3: null });
       for (const object of objects) add({ resource: object, side, actions: S3_SWEEP_ACTIONS, viaS3: null });
@@ -122,12 +126,12 @@ function intended(
   target: SweepTarget,
 ): boolean {
   if (who.arn !== caller.arn) return false;
-  return grants.some((grant) => {
-    if (grant.action !== action) return false;
-    if (grant.viaS3Region && !target.viaS3) return false;
-    const pattern = grant.resource === '*' ? grant.requestedResource : grant.resource;
-    return arnMatch(pattern, target.resource);
-  });
+  return grants.some(
+    (grant) =>
+      grant.action === action &&
+      (!grant.viaS3Region || target.viaS3) &&
+      reachCovers(grant.reach, target.resource),
+  );
 }
 
 /**

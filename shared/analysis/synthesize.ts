@@ -4,7 +4,7 @@ import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
 import type { Patch, PatchTargetType } from '../report/types.ts';
 import type { PrincipalEntry } from '../state/stateIndex.ts';
 import type { EvaluatedNeed } from './evaluateNeeds.ts';
-import { type ObjectScope, objectGrantResource } from './objectScope.ts';
+import { type GrantReach, type ObjectScope, objectGrantReach, reachPattern } from './objectScope.ts';
 import { documentBytes, iamPolicyChars, POLICY_LIMITS } from './policySize.ts';
 
 export const REMEDIATOR_POLICY_NAME = 'access-remediator';
@@ -16,8 +16,10 @@ export interface Grant {
   action: string;
   /** The resource the grant names: object prefix, bucket or key ARN; "*" in a key policy means the key itself. */
   resource: string;
-  /** The resource as it was requested, so the proof can tell what the grant was meant to cover. */
+  /** The resource as it was requested. */
   requestedResource: string;
+  /** What the grant was meant to cover, literally: the proof judges "intended" by this, not by `resource`. */
+  reach: GrantReach;
   viaS3Region: string | null;
 }
 
@@ -33,17 +35,18 @@ export function grantsFor(items: EvaluatedNeed[], scope: ObjectScope): Grant[] {
   for (const item of items) {
     if (item.result.decision === 'allowed') continue;
     const resource = item.need.resource;
-    const identityResource =
+    const reach: GrantReach =
       resource.kind === 's3-object'
-        ? objectGrantResource(resource.bucket, resource.key, scope)
-        : item.resourceArn;
+        ? objectGrantReach(resource.bucket, resource.key, scope)
+        : { kind: 'exact', arn: item.resourceArn };
     for (const side of item.result.missingAllows) {
       if (!PATCHABLE.has(side)) continue;
       grants.push({
         side: side as Grant['side'],
         action: item.need.action,
-        resource: side === 'key' ? '*' : identityResource,
+        resource: side === 'key' ? '*' : item.resourceArn === '*' ? '*' : reachPattern(reach),
         requestedResource: item.resourceArn,
+        reach,
         viaS3Region: item.need.viaS3 && item.need.resource.kind === 'kms-key' ? item.need.viaS3.region : null,
       });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DecisionConfig } from '../analysis/decide.ts';
+import { DEFAULT_CONFIG, type DecisionConfig } from '../analysis/decide.ts';
 import { remediationSettingsSchema } from '../remediation/options.ts';
 
 /**
@@ -29,7 +29,19 @@ export const configSchema = z
       )
       .default([]),
     objectScope: z.enum(['stable-prefix', 'folder', 'object']).default('stable-prefix'),
-    /** Settings of the remediation pipeline (`remediate`, the Lambda); `analyze` ignores them. */
+    /**
+     * Settings of the remediation pipeline (`remediate`, the Lambda). `analyze` reads how the remediator recognises
+     * itself from them, so that it decides exactly as `remediate` would.
+     */
     remediation: remediationSettingsSchema.optional(),
   })
-  .transform((value): DecisionConfig => ({ autoApply: value.autoApply, objectScope: value.objectScope }));
+  .transform(
+    (value): DecisionConfig => ({
+      autoApply: value.autoApply,
+      objectScope: value.objectScope,
+      remediator: {
+        namePrefix: value.remediation?.remediatorPrefix ?? DEFAULT_CONFIG.remediator.namePrefix,
+        userAgentMarker: value.remediation?.userAgentMarker ?? DEFAULT_CONFIG.remediator.userAgentMarker,
+      },
+    }),
+  );

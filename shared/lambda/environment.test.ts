@@ -72,10 +72,11 @@ describe('remediationOptionsFromConfigText', () => {
     expect(result.options.decision).toEqual({
       autoApply: [{ accounts: ['111122223333'], targets: ['iam-role'] }],
       objectScope: 'folder',
+      remediator: { namePrefix: 'access-remediator', userAgentMarker: 'access-remediator' },
     });
     expect(result.options.stormWindowSeconds).toBe(300);
     expect(result.options.appliesPerAccountPerHour).toBe(3);
     expect(result.options.verification.deadlineMs).toBe(30_000);
-    expect(result.options.remediatorPrefix).toBe('access-remediator');
+    expect(result.options.decision.remediator.namePrefix).toBe('access-remediator');
   });
 });

@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
+import { canonicalJson } from '../policy/canonical.ts';
 import type { PolicyDocument } from '../policy/types.ts';
-import { canonicalJson } from './canonical.ts';
 
 function text(document: PolicyDocument | null): string {
   return document === null ? '(no policy)\n' : `${canonicalJson(document, 2)}\n`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, type DecisionConfig } from '../analysis/decide.ts';
+import { DEFAULT_CONFIG, type DecisionConfig, REMEDIATOR_NAME } from '../analysis/decide.ts';
 
 /** How long to wait for a written policy to become visible and effective (IAM is eventually consistent). */
 export interface VerificationTiming {
@@ -12,14 +12,8 @@ export interface VerificationTiming {
 
 /** The operator's settings for the remediation pipeline; the guardrails themselves are not among them. */
 export interface RemediationOptions {
+  /** Includes how the remediator recognises its own identities and calls (`decision.remediator`). */
   decision: DecisionConfig;
-  /**
-   * Roles, users and role sessions whose name starts with this (case-insensitive) are the remediator's own: it never
-   * grants to them and ignores the events their calls cause.
-   */
-  remediatorPrefix: string;
-  /** Text the remediator's SDK clients put in their user agent; events whose user agent has it are its own. */
-  userAgentMarker: string;
   stormWindowSeconds: number;
   appliesPerAccountPerHour: number;
   verification: VerificationTiming;
@@ -27,12 +21,8 @@ export interface RemediationOptions {
   actor: string;
 }
 
-export const REMEDIATOR_NAME = 'access-remediator';
-
 export const DEFAULT_REMEDIATION_OPTIONS: RemediationOptions = {
   decision: DEFAULT_CONFIG,
-  remediatorPrefix: REMEDIATOR_NAME,
-  userAgentMarker: REMEDIATOR_NAME,
   stormWindowSeconds: 15 * 60,
   appliesPerAccountPerHour: 10,
   verification: { initialDelayMs: 500, maxDelayMs: 8_000, deadlineMs: 60_000 },
@@ -64,9 +54,13 @@ export function remediationOptionsFrom(
   const base = DEFAULT_REMEDIATION_OPTIONS;
   return {
     ...base,
-    decision,
-    remediatorPrefix: settings.remediatorPrefix ?? base.remediatorPrefix,
-    userAgentMarker: settings.userAgentMarker ?? base.userAgentMarker,
+    decision: {
+      ...decision,
+      remediator: {
+        namePrefix: settings.remediatorPrefix ?? decision.remediator.namePrefix,
+        userAgentMarker: settings.userAgentMarker ?? decision.remediator.userAgentMarker,
+      },
+    },
     stormWindowSeconds:
       settings.stormWindowMinutes !== undefined ? settings.stormWindowMinutes * 60 : base.stormWindowSeconds,
     appliesPerAccountPerHour: settings.appliesPerAccountPerHour ?? base.appliesPerAccountPerHour,

@@ -5,7 +5,7 @@ import { type Diagnosis, diagnose, undeterminedLine, unreadableStateDiagnosis } 
 import type { RemediationOptions } from './options.ts';
 import type { AuditOutcome, AuditRecord, RemediationDeps } from './ports.ts';
 import { safeApply } from './safeApply.ts';
-import { remediatorCause } from './selfCaused.ts';
+import { remediatorCause } from '../guardrails/selfCaused.ts';
 import { stormKeyOf } from './stormKey.ts';
 import { messageOf } from './waitUntil.ts';
 
@@ -97,7 +97,7 @@ async function handle(
   const existing = await deps.audit.get(auditId);
   if (existing) return { handling: 'duplicate', record: existing };
 
-  const cause = remediatorCause(event, options);
+  const cause = remediatorCause(event, options.decision.remediator);
   const { line } = await diagnoseEvent(event, deps, options);
   const stormKey = stormKeyOf(line);
 

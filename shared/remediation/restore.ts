@@ -1,6 +1,6 @@
+import { sameJson } from '../policy/canonical.ts';
 import type { PolicyDocument } from '../policy/types.ts';
 import type { Patch } from '../report/types.ts';
-import { sameJson } from './canonical.ts';
 import { type PolicyStore, targetOf } from './ports.ts';
 import { messageOf } from './waitUntil.ts';
 

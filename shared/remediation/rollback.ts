@@ -1,5 +1,5 @@
+import { sameJson } from '../policy/canonical.ts';
 import type { Patch } from '../report/types.ts';
-import { sameJson } from './canonical.ts';
 import { driftDiff } from './driftDiff.ts';
 import type { VerificationTiming } from './options.ts';
 import { type AuditRecord, type RemediationDeps, targetOf } from './ports.ts';

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../events/types.ts';
+import { canonicalJson, sameJson } from '../policy/canonical.ts';
 import type { Patch } from '../report/types.ts';
-import { canonicalJson, sameJson } from './canonical.ts';
 import { type Diagnosis, diagnose } from './diagnose.ts';
 import type { RemediationOptions } from './options.ts';
 import { type AuditRecord, type RemediationDeps, targetOf } from './ports.ts';

@@ -1,7 +1,7 @@
-import { remediatorCause } from '../../../shared/remediation/selfCaused.ts';
+import { remediatorCause } from '../../../shared/guardrails/selfCaused.ts';
 import { eventOf, fixtureRecord } from './support/memoryAdapters.ts';
 
-const options = { remediatorPrefix: 'access-remediator', userAgentMarker: 'access-remediator' };
+const options = { namePrefix: 'access-remediator', userAgentMarker: 'access-remediator' };
 const base = fixtureRecord('kc000-putobject-missing-generatedatakey');
 
 function assumed(role: string, session: string) {

@@ -1,3 +1,4 @@
+import type { RemediatorIdentity } from '../analysis/decide.ts';
 import type { NormalizedEvent } from '../events/types.ts';
 
 function startsWithIgnoringCase(text: string | null | undefined, prefix: string): boolean {
@@ -8,11 +9,8 @@ function startsWithIgnoringCase(text: string | null | undefined, prefix: string)
  * Why an event was caused by the remediator's own calls (its roles, users or role sessions, or its user agent), or
  * null. Such events are never acted on: a denied remediator call must not make the remediator grant itself more.
  */
-export function remediatorCause(
-  event: NormalizedEvent,
-  options: { remediatorPrefix: string; userAgentMarker: string },
-): string | null {
-  const { remediatorPrefix: prefix, userAgentMarker: marker } = options;
+export function remediatorCause(event: NormalizedEvent, remediator: RemediatorIdentity): string | null {
+  const { namePrefix: prefix, userAgentMarker: marker } = remediator;
   const caller = event.caller;
   if (caller.type === 'role') {
     if (startsWithIgnoringCase(caller.roleName, prefix))

@@ -1,11 +1,7 @@
-import type { PolicyDocument, PolicyStatement } from '../../../shared/policy/types.ts';
-import { ADMIN_ACTIONS, adminActionReachedBy } from '../../../shared/remediation/adminActions.ts';
-import {
-  type GuardrailContext,
-  type GuardrailRule,
-  patchViolations,
-} from '../../../shared/remediation/guardrails.ts';
-import type { Patch } from '../../../shared/report/types.ts';
+import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
+import type { Patch } from '../report/types.ts';
+import { ADMIN_ACTIONS, adminActionReachedBy } from './adminActions.ts';
+import { type GuardrailContext, type GuardrailRule, patchViolations } from './guardrails.ts';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const AWS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/aaaa0000-12ab-34cd-56ef-1234567890ab';
@@ -221,9 +217,55 @@ describe('guardrails: each one blocks what it exists for', () => {
     expect(rulesOf(patch)).toContain(rule);
   });
 
-  it('does not judge organization membership when the organization is unknown', () => {
+  it('takes the accounts the state describes as the boundary when the organization is unknown', () => {
     const patch = keyPatch([grant({ Principal: { AWS: 'arn:aws:iam::999988887777:role/partner' } })]);
-    expect(rulesOf(patch, { ...context, organizationAccounts: null })).toEqual([]);
+    expect(
+      rulesOf(patch, { ...context, organizationAccounts: new Set(['111122223333', '999988887777']) }),
+    ).toEqual([]);
+    expect(rulesOf(patch, { ...context, organizationAccounts: new Set(['111122223333']) })).toContain(
+      'outside-organization',
+    );
+  });
+
+  it.each([
+    ['s3:PutBucketVersioning', 'not-data-plane-action'],
+    ['s3:PutLifecycleConfiguration', 'not-data-plane-action'],
+    ['s3:DeleteBucket', 'not-data-plane-action'],
+    ['s3:PutObjectRetention', 'not-data-plane-action'],
+    ['s3:DeleteObjectVersion', 'not-data-plane-action'],
+    ['s3:Put*', 'wildcard-action'],
+    ['s3:Put*', 'admin-action'],
+  ])('an identity grant of %s breaks %s', (action, rule) => {
+    expect(rulesOf(identityPatch(ROLE, [identityGrant({ Action: action })]))).toContain(rule);
+  });
+
+  it.each([
+    [
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123abcd',
+      'identity-center-role',
+    ],
+    ['arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd', 'identity-center-role'],
+    [
+      'arn:aws:iam::111122223333:role/aws-service-role/replication.s3.amazonaws.com/AWSServiceRoleForS3Replication',
+      'service-linked-role',
+    ],
+    [
+      'arn:aws:iam::111122223333:role/access-remediator/StackSet-ar-member-ForwardingRole-1XK2',
+      'remediator-principal',
+    ],
+    [
+      'arn:aws:iam::111122223333:role/StackSet-access-remediator-member-0a1b-ForwardingRole-7Y8Z',
+      'remediator-principal',
+    ],
+    ['arn:aws:iam::111122223333:role/Access-Remediator-Member', 'remediator-principal'],
+  ])('%s is never patched nor granted to (%s)', (arn, rule) => {
+    expect(rulesOf(identityPatch(arn, [identityGrant()]))).toContain(rule);
+    expect(rulesOf(keyPatch([grant({ Principal: { AWS: arn } })]))).toContain(rule);
+  });
+
+  it('never changes a policy in an account outside the organization', () => {
+    const outside = { ...keyPatch([grant()]), account: '777788889999' };
+    expect(rulesOf(outside)).toContain('outside-organization');
   });
 });
 

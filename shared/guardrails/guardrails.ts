@@ -1,10 +1,12 @@
 import { SID_PREFIX } from '../analysis/synthesize.ts';
+import { canonicalJson } from '../policy/canonical.ts';
 import { statementsOf, toArray } from '../policy/parseDocument.ts';
 import type { PolicyStatement } from '../policy/types.ts';
 import type { Patch } from '../report/types.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
 import { adminActionReachedBy } from './adminActions.ts';
-import { canonicalJson } from './canonical.ts';
+import { isDataPlaneAction } from './dataPlaneActions.ts';
+import { protectedPrincipal } from './protectedRoles.ts';
 
 /**
  * Checks no configuration can turn off, run on every patch before it is applied or proposed. The engine already
@@ -18,10 +20,12 @@ export type GuardrailRule =
   | 'account-root-principal'
   | 'non-iam-principal'
   | 'service-linked-role'
+  | 'identity-center-role'
   | 'remediator-principal'
   | 'outside-organization'
   | 'aws-managed-key'
   | 'admin-action'
+  | 'not-data-plane-action'
   | 'wildcard-action'
   | 'wildcard-resource';
 
@@ -35,8 +39,11 @@ export interface GuardrailViolation {
 export interface GuardrailContext {
   /** Names (case-insensitive prefix) of the remediator's own roles and users. */
   remediatorPrefix: string;
-  /** The organization's account ids when the state names the organization; null when it is not known. */
-  organizationAccounts: ReadonlySet<string> | null;
+  /**
+   * The accounts the remediator may change or grant to: the organization's when the state names it, else the
+   * accounts the state describes.
+   */
+  organizationAccounts: ReadonlySet<string>;
   keyManagerOf(keyArn: string): 'AWS' | 'CUSTOMER' | null;
 }
 
@@ -46,7 +53,7 @@ export function guardrailContextOf(state: StateIndex, remediatorPrefix: string):
     remediatorPrefix,
     organizationAccounts: org
       ? new Set([...org.parents.keys(), ...(org.managementAccountId ? [org.managementAccountId] : [])])
-      : null,
+      : state.accounts,
     keyManagerOf: (arn) => state.keysByArn.get(arn)?.manager ?? null,
   };
 }
@@ -54,9 +61,12 @@ export function guardrailContextOf(state: StateIndex, remediatorPrefix: string):
 const ACCOUNT_OF_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
 const ROOT_ARN = /^arn:aws[a-z-]*:iam::\d{12}:root$/;
 const ACCOUNT_ID = /^\d{12}$/;
+/** The account in a key, role or user ARN; buckets' ARNs name none, so the patch's account stands for them. */
+const ACCOUNT_OF_TARGET = /^arn:[a-z-]+:(?:kms|iam):[a-z0-9-]*:(\d{12}):/;
 
-function principalName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
+function accountOfTarget(arn: string): string | null {
+  if (/^arn:[a-z-]+:s3:::/.test(arn)) return null;
+  return ACCOUNT_OF_TARGET.exec(arn)?.[1] ?? 'unknown';
 }
 
 /** What granting to one IAM principal (by ARN or account id) would break. */
@@ -73,15 +83,10 @@ function principalViolations(
   }
   if (ROOT_ARN.test(principal) || ACCOUNT_ID.test(principal))
     add('account-root-principal', `grants to ${principal}, a whole account rather than one role or user`);
-  if (principal.includes(':role/aws-service-role/'))
-    add('service-linked-role', `grants to ${principal}, a service-linked role that AWS manages`);
-  if (
-    /:(role|user)\//.test(principal) &&
-    principalName(principal).toLowerCase().startsWith(context.remediatorPrefix.toLowerCase())
-  )
-    add('remediator-principal', `grants to ${principal}, one of the remediator's own identities`);
+  const owned = protectedPrincipal(principal, context.remediatorPrefix);
+  if (owned) add(owned.kind, `grants to ${principal}, ${owned.reason}`);
   const account = ACCOUNT_ID.test(principal) ? principal : (ACCOUNT_OF_ARN.exec(principal)?.[1] ?? null);
-  if (context.organizationAccounts && (!account || !context.organizationAccounts.has(account)))
+  if (!account || !context.organizationAccounts.has(account))
     add('outside-organization', `grants to ${principal}, outside the organization`);
   return found;
 }
@@ -158,10 +163,15 @@ function statementViolations(
       'adds NotAction, NotResource or NotPrincipal, which grant everything not listed',
     );
   for (const action of toArray(statement.Action)) {
-    if (action === '*' || /^[^:]+:\*$/.test(action))
-      add('wildcard-action', `grants "${action}", a whole service or everything`);
     const admin = adminActionReachedBy(action);
+    const wildcard = /[*?]/.test(action);
+    if (wildcard) add('wildcard-action', `grants "${action}", which names more than one action`);
     if (admin) add('admin-action', `grants ${action}, reaching ${admin.pattern}: ${admin.reason}`);
+    else if (!wildcard && !isDataPlaneAction(action))
+      add(
+        'not-data-plane-action',
+        `grants ${action}, which is not one of the data-plane actions it may grant`,
+      );
   }
   // In a key policy, Resource "*" means that key only; anywhere else it means everything.
   if (patch.target.type !== 'kms-key' && toArray(statement.Resource).includes('*'))
@@ -192,6 +202,16 @@ export function patchViolations(patch: Patch, context: GuardrailContext): Guardr
     if (!beforeKeys.has(canonicalJson(statement)))
       found.push(...statementViolations(statement, patch, context));
   }
+  const targetAccount = accountOfTarget(target);
+  if (
+    !context.organizationAccounts.has(patch.account) ||
+    (targetAccount !== null && targetAccount !== patch.account)
+  )
+    found.push({
+      rule: 'outside-organization',
+      target,
+      detail: `changes a policy of account ${patch.account}, outside the organization`,
+    });
   if (patch.target.type === 'kms-key' && context.keyManagerOf(target) === 'AWS')
     found.push({ rule: 'aws-managed-key', target, detail: 'changes the policy of an AWS managed key' });
   // An identity policy grants to the role or user it is attached to.
@@ -204,6 +224,6 @@ export function guardrailViolations(patches: Patch[], context: GuardrailContext)
   return patches.flatMap((patch) => patchViolations(patch, context));
 }
 
-export function describeViolations(violations: GuardrailViolation[]): string {
+export function describeViolations(violations: readonly GuardrailViolation[]): string {
   return violations.map((v) => `${v.rule} on ${v.target}: ${v.detail}`).join('; ');
 }
