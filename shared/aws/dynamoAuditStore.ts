@@ -94,12 +94,13 @@ export class DynamoAuditStore implements AuditStore {
   }
 
   /**
-   * One more occurrence of a storm on its first record, whatever its outcome: an atomic ADD, no read-modify-write.
-   * False when the record does not exist (never creates a stub).
+   * One more occurrence of a storm on its first record, whatever its outcome: one UpdateItem with an atomic ADD (no
+   * read-modify-write, no rewrite of the record), which returns the record as it now is. Null when the record does
+   * not exist (never creates a stub).
    */
-  async incrementOccurrences(auditId: string, now: Date): Promise<boolean> {
+  async countOccurrence(auditId: string, now: Date): Promise<AuditRecord | null> {
     try {
-      await this.document.send(
+      const answer = await this.document.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [KEY]: auditId },
@@ -107,15 +108,21 @@ export class DynamoAuditStore implements AuditStore {
           ConditionExpression: 'attribute_exists(#key)',
           ExpressionAttributeNames: { '#occurrences': 'occurrences', '#updatedAt': 'updatedAt', '#key': KEY },
           ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return answer.Attributes ? auditRecordOf(answer.Attributes) : this.get(auditId);
     } catch (error) {
-      if (isAwsError(error, CONDITION_FAILED)) return false;
+      if (isAwsError(error, CONDITION_FAILED)) return null;
       return attempt(`dynamodb:UpdateItem occurrences of ${auditId} in ${this.tableName}`, () =>
         Promise.reject(error),
       );
     }
+  }
+
+  /** `countOccurrence`, answering only whether the record exists. */
+  async incrementOccurrences(auditId: string, now: Date): Promise<boolean> {
+    return (await this.countOccurrence(auditId, now)) !== null;
   }
 
   async get(auditId: string): Promise<AuditRecord | null> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StormStore } from '../remediation/ports.ts';
+import type { AuditRecord, StormClaim, StormStore } from '../remediation/ports.ts';
 import type { DynamoAuditStore } from './dynamoAuditStore.ts';
 import { attempt, isAwsError } from './errors.ts';
 
@@ -41,7 +41,8 @@ function auditIdOfOld(error: unknown): string | null {
  *   otherwise the holder's audit id comes back with the failed condition. TTL: the window's end.
  * - Applies are counted per account and clock hour (`applies#<account>#<hour>`): an atomic ADD to a counter and an
  *   append of the apply's time, so that "the last hour" is exact from two items. TTL: an hour after the hour ends.
- * - Later occurrences of a storm are counted on the storm's first audit record (an atomic ADD there).
+ * - Later occurrences of a storm are counted on the storm's first audit record (one UpdateItem with an atomic ADD).
+ * - `heldClaim` reads a claim without taking it (one consistent GetItem): the storm fast path's only storm read.
  */
 export class DynamoStormStore implements StormStore {
   constructor(
@@ -91,16 +92,29 @@ export class DynamoStormStore implements StormStore {
     }
   }
 
-  private async holderOf(pk: string): Promise<string | null> {
+  private async claimItem(pk: string): Promise<Record<string, unknown> | undefined> {
     const answer = await attempt(`dynamodb:GetItem storm claim in ${this.tableName}`, () =>
       this.document.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })),
     );
-    const auditId = answer.Item?.auditId;
+    return answer.Item;
+  }
+
+  private async holderOf(pk: string): Promise<string | null> {
+    const auditId = (await this.claimItem(pk))?.auditId;
     return typeof auditId === 'string' ? auditId : null;
   }
 
-  async countOccurrence(auditId: string): Promise<void> {
-    await this.audit.incrementOccurrences(auditId, this.now());
+  async heldClaim(stormKey: string, windowSeconds: number, now: Date): Promise<StormClaim | null> {
+    const item = await this.claimItem(stormPk(stormKey));
+    const at = item?.claimedAtMs;
+    const auditId = item?.auditId;
+    if (typeof at !== 'number' || typeof auditId !== 'string') return null;
+    // Held exactly when `claim` would refuse it: strictly within the window on either side.
+    return Math.abs(at - now.getTime()) < windowSeconds * 1000 ? { auditId, at: new Date(at) } : null;
+  }
+
+  countOccurrence(auditId: string): Promise<AuditRecord | null> {
+    return this.audit.countOccurrence(auditId, this.now());
   }
 
   async appliesInLastHour(account: string, now: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { StormStore } from '../remediation/ports.ts';
+import type { AuditRecord, StormClaim, StormStore } from '../remediation/ports.ts';
 import type { JsonlAuditStore } from './jsonlAuditStore.ts';
 import { JsonlLog } from './jsonlLog.ts';
 import { SerialQueue } from './serialQueue.ts';
@@ -12,7 +12,7 @@ const HOUR_MS = 3_600_000;
 /**
  * Storm claims and automatic applies as a JSON Lines file beside the audit trail. A claim holds for its window on
  * either side of its time, so events replayed out of order still fall into the storm they belong to. Occurrences
- * are counted on the storm's first audit record.
+ * are counted on the storm's first audit record (a counter entry in the audit trail each).
  */
 export class JsonlStormStore implements StormStore {
   private readonly log: JsonlLog<StormEntry>;
@@ -39,7 +39,10 @@ export class JsonlStormStore implements StormStore {
   }
 
   private async sync(): Promise<void> {
-    const { reset, entries } = await this.log.readNew();
+    this.absorb(await this.log.readNew());
+  }
+
+  private absorb({ reset, entries }: { reset: boolean; entries: StormEntry[] }): void {
     if (reset) {
       this.claims = new Map();
       this.applies = new Map();
@@ -49,8 +52,15 @@ export class JsonlStormStore implements StormStore {
 
   /** Appends, then reads the log up to and including the new line, so that every entry is remembered once. */
   private async add(entry: StormEntry): Promise<void> {
-    await this.log.append(entry);
-    await this.sync();
+    this.absorb(await this.log.appendAndReadNew(entry));
+  }
+
+  /** The claim on the key that holds at `now`, as remembered (the caller syncs first). */
+  private held(stormKey: string, windowSeconds: number, now: Date): StormClaim | null {
+    const windowMs = windowSeconds * 1000;
+    const claims = this.claims.get(stormKey) ?? [];
+    const held = claims.find((claim) => Math.abs(claim.at - now.getTime()) < windowMs);
+    return held ? { auditId: held.auditId, at: new Date(held.at) } : null;
   }
 
   claim(
@@ -61,18 +71,22 @@ export class JsonlStormStore implements StormStore {
   ): Promise<{ first: true } | { first: false; auditId: string }> {
     return this.queue.run(async () => {
       await this.sync();
-      const windowMs = windowSeconds * 1000;
-      const held = (this.claims.get(stormKey) ?? []).find(
-        (claim) => Math.abs(claim.at - now.getTime()) < windowMs,
-      );
-      if (held) return { first: false as const, auditId: held.auditId };
+      const held = this.held(stormKey, windowSeconds, now);
+      if (held !== null) return { first: false as const, auditId: held.auditId };
       await this.add({ kind: 'claim', stormKey, auditId, at: now.toISOString(), windowSeconds });
       return { first: true as const };
     });
   }
 
-  async countOccurrence(auditId: string): Promise<void> {
-    await this.audit.incrementOccurrences(auditId, this.now());
+  heldClaim(stormKey: string, windowSeconds: number, now: Date): Promise<StormClaim | null> {
+    return this.queue.run(async () => {
+      await this.sync();
+      return this.held(stormKey, windowSeconds, now);
+    });
+  }
+
+  countOccurrence(auditId: string): Promise<AuditRecord | null> {
+    return this.audit.countOccurrence(auditId, this.now());
   }
 
   appliesInLastHour(account: string, now: Date): Promise<number> {

@@ -95,6 +95,12 @@ export interface AuditStore {
   list(filter: AuditFilter): Promise<AuditRecord[]>;
 }
 
+/** Who claimed a storm key, and the time the claim's window is centred on. */
+export interface StormClaim {
+  auditId: string;
+  at: Date;
+}
+
 /** Event storms: the first event of a storm key within the window claims it; the rest count occurrences. */
 export interface StormStore {
   claim(
@@ -103,7 +109,13 @@ export interface StormStore {
     windowSeconds: number,
     now: Date,
   ): Promise<{ first: true } | { first: false; auditId: string }>;
-  countOccurrence(auditId: string): Promise<void>;
+  /** The claim on the key that holds at `now` (within the window on either side), or null; claims nothing. */
+  heldClaim(stormKey: string, windowSeconds: number, now: Date): Promise<StormClaim | null>;
+  /**
+   * One more occurrence counted on the storm's first record, as one small write (never a copy of the record): the
+   * record with its new count, or null when there is no such record (counting never creates one).
+   */
+  countOccurrence(auditId: string): Promise<AuditRecord | null>;
   /** Applies recorded for an account within the last hour, for the per-account limit. */
   appliesInLastHour(account: string, now: Date): Promise<number>;
   recordApply(account: string, now: Date): Promise<void>;

@@ -1,12 +1,13 @@
 import type { NormalizedEvent } from '../events/types.ts';
+import { remediatorCause } from '../guardrails/selfCaused.ts';
 import type { ReportLine } from '../report/types.ts';
+import type { Snapshot } from '../state/snapshotSchema.ts';
 import { accountOfEvent, auditIdForEvent, newAuditRecord } from './auditRecord.ts';
 import { type Diagnosis, diagnose, undeterminedLine, unreadableStateDiagnosis } from './diagnose.ts';
 import type { RemediationOptions } from './options.ts';
 import type { AuditOutcome, AuditRecord, RemediationDeps } from './ports.ts';
 import { safeApply } from './safeApply.ts';
-import { remediatorCause } from '../guardrails/selfCaused.ts';
-import { stormKeyOf } from './stormKey.ts';
+import { eventStormKey, stormKeyOf } from './stormKey.ts';
 import { messageOf } from './waitUntil.ts';
 
 /**
@@ -21,16 +22,19 @@ export interface RemediationResult {
   record: AuditRecord;
 }
 
+/** The diagnosis, and whether the state could be read for it (an unreadable state may be readable for the next). */
 async function diagnoseEvent(
   event: NormalizedEvent,
   deps: RemediationDeps,
   options: RemediationOptions,
-): Promise<Diagnosis> {
+): Promise<Diagnosis & { stateRead: boolean }> {
+  let snapshot: Snapshot;
   try {
-    return diagnose(event, await deps.state.readFor(event), options);
+    snapshot = await deps.state.readFor(event);
   } catch (error) {
-    return unreadableStateDiagnosis(event, messageOf(error));
+    return { ...unreadableStateDiagnosis(event, messageOf(error)), stateRead: false };
   }
+  return { ...diagnose(event, snapshot, options), stateRead: true };
 }
 
 /** Storms group what the engine could read; unreadable records have nothing to group by. */
@@ -43,12 +47,55 @@ function stormTime(event: NormalizedEvent, now: Date): Date {
   return Number.isNaN(at) ? now : new Date(at);
 }
 
-/** A later occurrence of a storm: counted on the storm's first record; null when that record does not exist. */
-async function countOnStorm(firstAuditId: string, deps: RemediationDeps): Promise<AuditRecord | null> {
-  const first = await deps.audit.get(firstAuditId);
+/**
+ * The fast path of a storm: an event shaped exactly like one already counted on a storm within the window is
+ * counted on the same record without reading the state or diagnosing. Null: no such storm, or its record is gone
+ * (the first handler stopped before recording), and the event takes the full path.
+ */
+async function countByEventKey(
+  eventKey: string,
+  auditId: string,
+  at: Date,
+  deps: RemediationDeps,
+  options: RemediationOptions,
+): Promise<AuditRecord | null> {
+  const held = await deps.storms.heldClaim(eventKey, options.stormWindowSeconds, at);
+  if (held === null || held.auditId === auditId) return null;
+  return deps.storms.countOccurrence(held.auditId);
+}
+
+/**
+ * The diagnosis confirmed that events shaped like this one belong to the storm: the event key is claimed for the
+ * storm's first record over the same window (centred on the storm's claim, so that the storm ends when it would
+ * have), and the next ones are counted by their event key alone.
+ */
+async function followStorm(
+  eventKey: string,
+  stormKey: string,
+  firstAuditId: string,
+  at: Date,
+  deps: RemediationDeps,
+  options: RemediationOptions,
+): Promise<void> {
+  const storm = await deps.storms.heldClaim(stormKey, options.stormWindowSeconds, at);
+  if (storm?.auditId === firstAuditId)
+    await deps.storms.claim(eventKey, firstAuditId, options.stormWindowSeconds, storm.at);
+}
+
+/** A later occurrence found by its diagnosed storm key: counted on the first record; null when there is none. */
+async function countOnStorm(
+  firstAuditId: string,
+  keys: { stormKey: string; eventKey: string | null },
+  at: Date,
+  deps: RemediationDeps,
+  options: RemediationOptions,
+): Promise<AuditRecord | null> {
+  const first = await deps.storms.countOccurrence(firstAuditId);
   if (!first) return null; // the first handler stopped before recording: this event records itself
-  await deps.storms.countOccurrence(firstAuditId);
-  return (await deps.audit.get(firstAuditId)) ?? first;
+  // Best effort: without the event key's claim, later events take the full path, as before.
+  if (keys.eventKey !== null)
+    await followStorm(keys.eventKey, keys.stormKey, firstAuditId, at, deps, options).catch(() => undefined);
+  return first;
 }
 
 /** Over the per-account limit of automatic applies, the reason; else null. */
@@ -98,7 +145,15 @@ async function handle(
   if (existing) return { handling: 'duplicate', record: existing };
 
   const cause = remediatorCause(event, options.decision.remediator);
-  const { line } = await diagnoseEvent(event, deps, options);
+  // Self-caused events always get their own (ignored) record, so they never take the storm's fast path.
+  const eventKey = cause ? null : eventStormKey(event);
+  const at = stormTime(event, deps.clock.now());
+  if (eventKey !== null) {
+    const counted = await countByEventKey(eventKey, auditId, at, deps, options);
+    if (counted) return { handling: 'storm-occurrence', record: counted };
+  }
+
+  const { line, stateRead } = await diagnoseEvent(event, deps, options);
   const stormKey = stormKeyOf(line);
 
   let outcome: AuditOutcome;
@@ -109,14 +164,11 @@ async function handle(
     outcomeReason = `${cause}; the remediator never acts on events its own calls cause`;
   } else {
     if (stormable(line)) {
-      const claim = await deps.storms.claim(
-        stormKey,
-        auditId,
-        options.stormWindowSeconds,
-        stormTime(event, deps.clock.now()),
-      );
+      const claim = await deps.storms.claim(stormKey, auditId, options.stormWindowSeconds, at);
       if (!claim.first && claim.auditId !== auditId) {
-        const first = await countOnStorm(claim.auditId, deps);
+        // A failed state read may pass: its event key does not speak for the events shaped like it.
+        const keys = { stormKey, eventKey: stateRead ? eventKey : null };
+        const first = await countOnStorm(claim.auditId, keys, at, deps, options);
         if (first) return { handling: 'storm-occurrence', record: first };
       }
     }
@@ -150,8 +202,9 @@ async function handle(
 }
 
 /**
- * The whole remediation of one event: state → analysis → guardrails → storm check → decision → audit record (first)
- * → safe apply, proposal or escalation. Never throws: a failure of one event is an outcome with its reason.
+ * The whole remediation of one event: duplicate check → storm fast path (a later occurrence is counted, nothing
+ * read or diagnosed) → state → analysis → guardrails → storm check → decision → audit record (first) → safe apply,
+ * proposal or escalation. Never throws: a failure of one event is an outcome with its reason.
  */
 export async function remediateEvent(
   event: NormalizedEvent,

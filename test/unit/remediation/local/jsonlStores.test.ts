@@ -86,6 +86,44 @@ describe('JsonlAuditStore', () => {
     expect(await ids({ since: '2026-11-20T01:30:00Z', until: '2026-11-20T02:30:00Z' })).toEqual(['b']);
     expect(await ids({ limit: 2 })).toEqual(['b', 'c']);
   });
+  it('counts an occurrence with a small counter entry, folded into the record whenever the file is read', async () => {
+    const path = tempPath('audit.jsonl');
+    const store = new JsonlAuditStore(path);
+    await store.create(record('a'));
+    const at = new Date('2026-11-20T02:00:00Z');
+    expect(await store.countOccurrence('a', at)).toMatchObject({
+      occurrences: 2,
+      updatedAt: at.toISOString(),
+    });
+    expect(await store.countOccurrence('a', at)).toMatchObject({ occurrences: 3 });
+    expect(await store.countOccurrence('nothing-here', at)).toBeNull();
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).map((line) => JSON.parse(line))).toEqual([
+      { occurrenceOf: 'a', at: at.toISOString() },
+      { occurrenceOf: 'a', at: at.toISOString() },
+    ]);
+    // A new reader folds them; a later version carries the count on, and counting goes on after it.
+    const reopened = new JsonlAuditStore(path);
+    expect((await reopened.get('a'))?.occurrences).toBe(3);
+    expect(await reopened.update('a', { outcome: 'escalated' }, 'proposed')).toBe(true);
+    await store.countOccurrence('a', at);
+    expect(await new JsonlAuditStore(path).get('a')).toMatchObject({ outcome: 'escalated', occurrences: 4 });
+    expect((await new JsonlAuditStore(path).list({})).map((r) => r.occurrences)).toEqual([4]);
+  });
+  it('counts once each what two writers count on the same record', async () => {
+    const path = tempPath('audit.jsonl');
+    const mine = new JsonlAuditStore(path);
+    const theirs = new JsonlAuditStore(path);
+    await mine.create(record('a'));
+    const at = new Date('2026-11-20T02:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      await mine.countOccurrence('a', at);
+      await theirs.countOccurrence('a', at);
+    }
+    expect((await mine.get('a'))?.occurrences).toBe(11);
+    expect((await theirs.get('a'))?.occurrences).toBe(11);
+  });
 });
 
 describe('JsonlStormStore', () => {
@@ -101,8 +139,11 @@ describe('JsonlStormStore', () => {
     expect(await storms.claim('k', 'early', 900, t(-14))).toEqual({ first: false, auditId: 'first' });
     expect(await storms.claim('other', 'x', 900, t(1))).toEqual({ first: true });
     expect(await storms.claim('k', 'later', 900, t(15))).toEqual({ first: true });
+    expect(await storms.heldClaim('k', 900, t(10))).toEqual({ auditId: 'first', at: t(0) });
+    expect(await storms.heldClaim('none', 900, t(10))).toBeNull();
     await storms.countOccurrence('first');
-    await storms.countOccurrence('first');
+    expect((await storms.countOccurrence('first'))?.occurrences).toBe(3);
+    expect(await storms.countOccurrence('missing')).toBeNull();
     expect((await audit.get('first'))?.occurrences).toBe(3);
     // Another process sees the same claims.
     const again = new JsonlStormStore(stormPathFor(auditPath), audit);

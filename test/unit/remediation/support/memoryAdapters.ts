@@ -24,6 +24,7 @@ import type {
   PolicyStore,
   RemediationDeps,
   StateReader,
+  StormClaim,
   StormStore,
 } from '../../../../shared/remediation/ports.ts';
 import { type Snapshot, snapshotSchema } from '../../../../shared/state/snapshotSchema.ts';
@@ -140,17 +141,27 @@ export class MemoryStormStore implements StormStore {
   claims: { stormKey: string; auditId: string; at: number }[] = [];
   applies: { account: string; at: number }[] = [];
   constructor(private readonly audit: MemoryAuditStore) {}
-  async claim(stormKey: string, auditId: string, windowSeconds: number, now: Date) {
-    const held = this.claims.find(
+  private held(stormKey: string, windowSeconds: number, now: Date) {
+    return this.claims.find(
       (c) => c.stormKey === stormKey && Math.abs(c.at - now.getTime()) < windowSeconds * 1000,
     );
+  }
+  async claim(stormKey: string, auditId: string, windowSeconds: number, now: Date) {
+    const held = this.held(stormKey, windowSeconds, now);
     if (held) return { first: false as const, auditId: held.auditId };
     this.claims.push({ stormKey, auditId, at: now.getTime() });
     return { first: true as const };
   }
-  async countOccurrence(auditId: string): Promise<void> {
+  async heldClaim(stormKey: string, windowSeconds: number, now: Date): Promise<StormClaim | null> {
+    const held = this.held(stormKey, windowSeconds, now);
+    return held ? { auditId: held.auditId, at: new Date(held.at) } : null;
+  }
+  async countOccurrence(auditId: string): Promise<AuditRecord | null> {
     const record = this.audit.records.get(auditId);
-    if (record) this.audit.records.set(auditId, { ...record, occurrences: record.occurrences + 1 });
+    if (!record) return null;
+    const counted = { ...record, occurrences: record.occurrences + 1 };
+    this.audit.records.set(auditId, counted);
+    return structuredClone(counted);
   }
   async appliesInLastHour(account: string, now: Date): Promise<number> {
     return this.applies.filter((a) => a.account === account && a.at > now.getTime() - 3_600_000).length;
