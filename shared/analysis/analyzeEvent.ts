@@ -1,3 +1,4 @@
+import { accountRootArn, iamRoleArn, kmsParts, s3BucketArn, s3ObjectArn } from '../arn/arn.ts';
 import type { NormalizedEvent } from '../events/types.ts';
 import { guardrailContextOf, guardrailViolations } from '../guardrails/guardrails.ts';
 import { remediatorCause } from '../guardrails/selfCaused.ts';
@@ -25,11 +26,12 @@ function requestOf(event: NormalizedEvent): NonNullable<ReportLine['request']> {
   const key = typeof p.key === 'string' ? p.key : null;
   let resource: string | null = null;
   if (event.service === 's3' && bucket)
-    resource = key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`;
+    resource = key ? s3ObjectArn(bucket, key, event.partition) : s3BucketArn(bucket, event.partition);
   else if (event.service === 'kms') {
     const keyId = typeof p.keyId === 'string' ? p.keyId : null;
     resource =
-      event.resources.find((r) => r.arn.includes(':key/'))?.arn ?? (keyId?.startsWith('arn:') ? keyId : null);
+      event.resources.find((r) => kmsParts(r.arn)?.kind === 'key')?.arn ??
+      (keyId?.startsWith('arn:') ? keyId : null);
   }
   resource ??= event.resources[0]?.arn ?? null;
   return { service: event.service, eventName: event.eventName, resource };
@@ -100,11 +102,11 @@ function principalArnOf(event: NormalizedEvent): string | null {
   const caller = event.caller;
   switch (caller.type) {
     case 'role':
-      return caller.roleArn ?? `arn:aws:iam::${caller.accountId}:role/${caller.roleName}`;
+      return caller.roleArn ?? iamRoleArn(caller.accountId, caller.roleName, event.partition);
     case 'user':
       return caller.arn;
     case 'root':
-      return `arn:aws:iam::${caller.accountId}:root`;
+      return accountRootArn(caller.accountId, event.partition);
     case 'federated':
       return caller.sessionArn;
     case 'account':
@@ -153,7 +155,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     );
   }
 
-  const caller = resolveCaller(state, event.caller);
+  const caller = resolveCaller(state, event.caller, event.partition);
   if (!caller.ok) return finish(line, 'undetermined', `Cannot diagnose: ${caller.reason}.`, context);
   line.principal = caller.identity.arn;
 

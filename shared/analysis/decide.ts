@@ -1,3 +1,4 @@
+import { accountOfPrincipal } from '../arn/arn.ts';
 import { wildcardMatch } from '../evaluator/wildcard.ts';
 import { describeViolations, type GuardrailViolation } from '../guardrails/guardrails.ts';
 import { toArray } from '../policy/parseDocument.ts';
@@ -49,15 +50,13 @@ const FIXED: Record<Exclude<Verdict, 'missing-allow'>, DecisionName> = {
   'invalid-event': 'ignore',
 };
 
-const ACCOUNT_IN_ARN = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/;
-
 /** Every account a patch touches: the account of the changed policy and the accounts of the principals it names. */
 export function accountsTouchedBy(patch: Patch): string[] {
   const accounts = new Set([patch.account]);
   for (const statement of patch.addStatements) {
     const principal = statement.Principal;
     for (const value of principal && principal !== '*' ? toArray(principal.AWS) : [])
-      accounts.add(/^\d{12}$/.test(value) ? value : (ACCOUNT_IN_ARN.exec(value)?.[1] ?? value));
+      accounts.add(accountOfPrincipal(value) ?? value);
   }
   return [...accounts];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_PARTITION, s3ObjectArn } from '../arn/arn.ts';
 import { literalPattern } from '../policy/literal.ts';
 
 /** How far an object grant reaches: the stable prefix (default), the object's folder, or the object itself. */
@@ -46,15 +47,17 @@ export function objectGrantReach(
   bucket: string,
   key: string,
   scope: ObjectScope = 'stable-prefix',
+  partition: string = DEFAULT_PARTITION,
 ): GrantReach {
   const parts = key.split('/');
   const folders = parts.slice(0, -1);
   if (scope === 'object' || folders.length === 0)
-    return { kind: 'exact', arn: `arn:aws:s3:::${bucket}/${key}` };
-  if (scope === 'folder') return { kind: 'prefix', arn: `arn:aws:s3:::${bucket}/${folders.join('/')}/` };
+    return { kind: 'exact', arn: s3ObjectArn(bucket, key, partition) };
+  if (scope === 'folder')
+    return { kind: 'prefix', arn: s3ObjectArn(bucket, `${folders.join('/')}/`, partition) };
   const cut = folders.findIndex((_, index) => isTimePartition(folders, index));
   const kept = cut === -1 || cut === 0 ? folders : folders.slice(0, cut);
-  return { kind: 'prefix', arn: `arn:aws:s3:::${bucket}/${kept.join('/')}/` };
+  return { kind: 'prefix', arn: s3ObjectArn(bucket, `${kept.join('/')}/`, partition) };
 }
 
 /** The Resource a grant names for one object: its reach as an IAM pattern. */

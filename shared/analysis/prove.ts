@@ -1,3 +1,4 @@
+import { accountRootArn, iamRoleArn } from '../arn/arn.ts';
 import { authorize } from '../evaluator/authorize.ts';
 import { matchStatement } from '../evaluator/statement.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
@@ -18,12 +19,14 @@ import { requestContext } from './requestContext.ts';
 import type { Grant } from './synthesize.ts';
 
 /** An account outside the snapshot whose root would be allowed by any grant to everyone or to another account. */
-const OUTSIDER: CallerIdentity = {
-  accountId: '000000000000',
-  kind: 'root',
-  arn: 'arn:aws:iam::000000000000:root',
-  sessionArn: null,
-};
+function outsider(partition: string): CallerIdentity {
+  return {
+    accountId: '000000000000',
+    kind: 'root',
+    arn: accountRootArn('000000000000', partition),
+    sessionArn: null,
+  };
+}
 
 export type ProofResult = { ok: true; proof: Proof } | { ok: false; reason: string; proof: Proof };
 
@@ -57,11 +60,11 @@ function changedStatements(patches: Patch[]): ChangedStatement[] {
   });
 }
 
-function probe(account: string): CallerIdentity {
+function probe(account: string, partition: string): CallerIdentity {
   return {
     accountId: account,
     kind: 'role',
-    arn: `arn:aws:iam::${account}:role/access-remediator-sweep-probe`,
+    arn: iamRoleArn(account, 'access-remediator-sweep-probe', partition),
     sessionArn: null,
   };
 }
@@ -184,11 +187,11 @@ export function provePatches(
     })),
     // A principal of each account involved that the snapshot does not list: grants to a whole account show here.
     ...[...new Set([caller.accountId, ...patches.map((p) => p.account)])].map((account) => ({
-      identity: probe(account),
+      identity: probe(account, event.partition),
       before: null,
       after: null,
     })),
-    { identity: OUTSIDER, before: null, after: null },
+    { identity: outsider(event.partition), before: null, after: null },
   ];
   const targetsBefore = sweepTargets(before, state);
   const targetsAfter = sweepTargets(after.items, patched);

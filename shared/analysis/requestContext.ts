@@ -1,3 +1,4 @@
+import { partitionOfRegion, s3BucketArn, viaServiceName } from '../arn/arn.ts';
 import { type ContextValue, contextFrom } from '../evaluator/context.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
 import type { NormalizedEvent } from '../events/types.ts';
@@ -63,9 +64,11 @@ export function requestContext(input: ContextInput): Map<string, ContextValue> {
     entries['aws:CalledVia'] = ['s3.amazonaws.com'];
     entries['aws:CalledViaFirst'] = 's3.amazonaws.com';
     entries['aws:CalledViaLast'] = 's3.amazonaws.com';
-    entries['kms:ViaService'] = `s3.${viaS3.region}.amazonaws.com`;
+    entries['kms:ViaService'] = viaServiceName('s3', viaS3.region);
     const contextArn =
-      input.bucketKeyEnabled || viaS3.objectArn === null ? `arn:aws:s3:::${viaS3.bucket}` : viaS3.objectArn;
+      input.bucketKeyEnabled || viaS3.objectArn === null
+        ? s3BucketArn(viaS3.bucket, partitionOfRegion(viaS3.region))
+        : viaS3.objectArn;
     entries['kms:EncryptionContext:aws:s3:arn'] = contextArn;
     entries['kms:EncryptionContextKeys'] = ['aws:s3:arn'];
     entries['aws:SourceIp'] = null;

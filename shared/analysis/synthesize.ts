@@ -1,3 +1,4 @@
+import { s3Parts, viaServiceName } from '../arn/arn.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
 import { statementsOf, toArray } from '../policy/parseDocument.ts';
 import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
@@ -37,7 +38,7 @@ export function grantsFor(items: EvaluatedNeed[], scope: ObjectScope): Grant[] {
     const resource = item.need.resource;
     const reach: GrantReach =
       resource.kind === 's3-object'
-        ? objectGrantReach(resource.bucket, resource.key, scope)
+        ? objectGrantReach(resource.bucket, resource.key, scope, s3Parts(resource.arn)?.partition)
         : { kind: 'exact', arn: item.resourceArn };
     for (const side of item.result.missingAllows) {
       if (!PATCHABLE.has(side)) continue;
@@ -59,7 +60,7 @@ function one<T>(values: T[]): T | T[] {
 }
 
 function conditionFor(viaS3Region: string | null): PolicyStatement['Condition'] | undefined {
-  return viaS3Region ? { StringEquals: { 'kms:ViaService': `s3.${viaS3Region}.amazonaws.com` } } : undefined;
+  return viaS3Region ? { StringEquals: { 'kms:ViaService': viaServiceName('s3', viaS3Region) } } : undefined;
 }
 
 interface Draft {

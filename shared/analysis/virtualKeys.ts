@@ -1,3 +1,4 @@
+import { accountRootArn, kmsKeyArn, partitionOfRegion, viaServiceName } from '../arn/arn.ts';
 import type { PolicyDocument } from '../policy/types.ts';
 import type { KeyEntry } from '../state/stateIndex.ts';
 
@@ -18,20 +19,20 @@ export function awsManagedS3Key(account: string, region: string): KeyEntry {
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         Resource: '*',
         Condition: {
-          StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': viaServiceName('s3', region) },
         },
       },
       {
         Sid: 'Allow direct access to key metadata to the account',
         Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Principal: { AWS: accountRootArn(account, partitionOfRegion(region)) },
         Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
         Resource: '*',
       },
     ],
   };
   return {
-    arn: `arn:aws:kms:${region}:${account}:key/aws-s3-managed`,
+    arn: kmsKeyArn(region, account, 'aws-s3-managed'),
     keyId: 'aws-s3-managed',
     accountId: account,
     region,

@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { iamRoleArn, partitionOfRegion } from '../arn/arn.ts';
 import { AwsCallCounter, countCalls } from './callCounter.ts';
 import { ACCESS_DENIED, AccountUnreachableError, attempt, isAwsError } from './errors.ts';
 
@@ -60,12 +61,6 @@ interface CommonConfig {
 /** Assumed-role credentials are renewed this long before they expire (the SDK itself refreshes at 5 minutes). */
 const REFRESH_MARGIN_MS = 6 * 60_000;
 
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /**
  * SDK clients per account and region. The process's own account uses the default credential chain; any other
  * account is reached through AssumeRole into `arn:aws:iam::<account>:role/<memberRoleName>`, with the temporary
@@ -112,7 +107,7 @@ export class AwsClients {
 
   iam(account: string): Promise<IAMClient> {
     // IAM is global: its endpoint lives in the partition's first region.
-    const region = partitionOf(this.region) === 'aws' ? 'us-east-1' : this.region;
+    const region = partitionOfRegion(this.region) === 'aws' ? 'us-east-1' : this.region;
     return this.client('iam', account, region, (config) => new IAMClient(config));
   }
 
@@ -135,7 +130,7 @@ export class AwsClients {
 
   /** Organizations answers in the management account or a delegated administrator; default: this account. */
   async organizations(account?: string): Promise<OrganizationsClient> {
-    const region = partitionOf(this.region) === 'aws' ? 'us-east-1' : this.region;
+    const region = partitionOfRegion(this.region) === 'aws' ? 'us-east-1' : this.region;
     return this.client(
       'organizations',
       account ?? (await this.currentAccountId()),
@@ -259,7 +254,7 @@ export class AwsClients {
   }
 
   private async assumeMemberRole(account: string): Promise<Credentials & { expiration: Date }> {
-    const roleArn = `arn:${partitionOf(this.region)}:iam::${account}:role/${this.memberRoleName}`;
+    const roleArn = iamRoleArn(account, this.memberRoleName, partitionOfRegion(this.region));
     const what = `sts:AssumeRole into ${roleArn}`;
     return attempt(what, async () => {
       const answer = await this.sts()

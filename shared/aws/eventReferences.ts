@@ -1,3 +1,4 @@
+import { isAccountId, kmsParts, s3Parts } from '../arn/arn.ts';
 import { callerAccountOf, type NormalizedEvent } from '../events/types.ts';
 import { isAuthorizationFailure, isKeyStateFailure, isVpceNetworkDenial } from '../messages/errorCodes.ts';
 import type { PermissionNeed } from '../permissions/types.ts';
@@ -28,9 +29,11 @@ export interface EventReferences {
   vpcEndpoint: { id: string; account: string; region: string } | null;
 }
 
-const S3_ARN = /^arn:aws[a-z-]*:s3:::([^/]+)(\/.*)?$/;
-const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/.+$/;
-const ALIAS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):alias\/.+$/;
+/** Region and account of a key or alias ARN with a real account. */
+function kmsArn(value: string): { region: string; account: string } | null {
+  const parts = kmsParts(value);
+  return parts && isAccountId(parts.account) ? parts : null;
+}
 
 function unique(values: (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && /^\d{12}$/.test(v)))];
@@ -79,14 +82,14 @@ function encryptionContextBucket(event: NormalizedEvent): string | null {
   const context = event.requestParameters.encryptionContext;
   if (typeof context !== 'object' || context === null) return null;
   const arn = (context as Record<string, unknown>)['aws:s3:arn'];
-  return typeof arn === 'string' ? (S3_ARN.exec(arn)?.[1] ?? null) : null;
+  return typeof arn === 'string' ? (s3Parts(arn)?.bucket ?? null) : null;
 }
 
 function keyAccountOf(event: NormalizedEvent): string | null {
   const named = [param(event, 'keyId'), ...event.resources.map((r) => r.arn)];
   for (const value of named) {
-    const match = value ? (KEY_ARN.exec(value) ?? ALIAS_ARN.exec(value)) : null;
-    if (match) return match[2]!;
+    const match = value ? kmsArn(value) : null;
+    if (match) return match.account;
   }
   return null;
 }
@@ -94,13 +97,14 @@ function keyAccountOf(event: NormalizedEvent): string | null {
 function bucketsOf(event: NormalizedEvent): BucketRef[] {
   const callerAccount = callerAccountOf(event.caller);
   const ownerInResources = (name: string) =>
-    event.resources.find((r) => r.accountId && S3_ARN.exec(r.arn)?.[1] === name && !S3_ARN.exec(r.arn)?.[2])
-      ?.accountId ?? event.resources.find((r) => r.accountId && S3_ARN.exec(r.arn)?.[1] === name)?.accountId;
+    event.resources.find(
+      (r) => r.accountId && s3Parts(r.arn)?.bucket === name && s3Parts(r.arn)?.key === null,
+    )?.accountId ?? event.resources.find((r) => r.accountId && s3Parts(r.arn)?.bucket === name)?.accountId;
   const names: string[] = [];
   if (event.service === 's3') {
     names.push(
       ...[param(event, 'bucketName'), copySourceBucket(event)].filter((n): n is string => n !== null),
-      ...event.resources.flatMap((r) => S3_ARN.exec(r.arn)?.[1] ?? []),
+      ...event.resources.flatMap((r) => s3Parts(r.arn)?.bucket ?? []),
     );
     return [...new Set(names)].map((name) => ({
       name,
@@ -140,9 +144,9 @@ export function keyLookups(needs: PermissionNeed[]): KeyLookup[] {
     if (need.resource.kind !== 'kms-key') continue;
     const ref = need.resource.ref;
     const value = ref.value ?? 'alias/aws/s3';
-    const arn = KEY_ARN.exec(value) ?? ALIAS_ARN.exec(value);
+    const arn = kmsArn(value);
     const lookup = arn
-      ? { account: arn[2]!, region: arn[1]!, keyId: value }
+      ? { account: arn.account, region: arn.region, keyId: value }
       : { account: ref.account, region: ref.region, keyId: value };
     if (/^\d{12}$/.test(lookup.account))
       lookups.set(`${lookup.account}/${lookup.region}/${lookup.keyId}`, lookup);

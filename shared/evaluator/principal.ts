@@ -1,3 +1,4 @@
+import { accountOfPrincipal, namesWholeAccount } from '../arn/arn.ts';
 import { toArray } from '../policy/parseDocument.ts';
 import type { PrincipalBlock } from '../policy/types.ts';
 import type { CallerIdentity } from './types.ts';
@@ -8,13 +9,9 @@ import type { CallerIdentity } from './types.ts';
  */
 export type PrincipalMatch = 'session' | 'direct' | 'account' | null;
 
-const ACCOUNT_ID = /^\d{12}$/;
-const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-
 /** Which account a principal value stands for when it names an account ("123456789012" or its root ARN). */
 export function accountOfPrincipalValue(value: string): string | null {
-  if (ACCOUNT_ID.test(value)) return value;
-  return ACCOUNT_ROOT.exec(value)?.[1] ?? null;
+  return namesWholeAccount(value) ? accountOfPrincipal(value) : null;
 }
 
 export function principalMatches(block: PrincipalBlock, caller: CallerIdentity): PrincipalMatch {

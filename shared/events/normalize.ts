@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isAccountId, parseArn, partitionOfRegion, principalParts } from '../arn/arn.ts';
 import type { CallerRef, EventResource, NormalizedEvent } from './types.ts';
 
 /** The parts of a CloudTrail record the engine reads; everything else is kept out of the way. */
@@ -42,13 +43,17 @@ function obj(value: unknown): Record<string, unknown> | null {
     : null;
 }
 
-const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
-const FEDERATED = /^arn:(aws[a-z-]*):sts::(\d{12}):federated-user\/(.+)$/;
-const IAM_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role|root)/;
-
 function accountOf(arn: string | null): string | null {
-  return arn
-    ? (IAM_ARN.exec(arn)?.[1] ?? ASSUMED_ROLE.exec(arn)?.[2] ?? FEDERATED.exec(arn)?.[2] ?? null)
+  const parts = arn ? principalParts(arn) : null;
+  return parts && parts.kind !== 'policy' && parts.kind !== 'group' && isAccountId(parts.account)
+    ? parts.account
+    : null;
+}
+
+function assumedRole(arn: string | null): { account: string; roleName: string } | null {
+  const parts = arn ? principalParts(arn) : null;
+  return parts?.kind === 'assumed-role' && isAccountId(parts.account)
+    ? { account: parts.account, roleName: parts.roleName }
     : null;
 }
 
@@ -63,14 +68,14 @@ export function callerFromIdentity(identity: Record<string, unknown> | null): Ca
   const issuer = obj(obj(identity.sessionContext)?.sessionIssuer);
   const issuerArn = str(issuer?.arn);
 
-  if (type === 'AssumedRole' || (arn && ASSUMED_ROLE.test(arn))) {
-    const match = arn ? ASSUMED_ROLE.exec(arn) : null;
-    if (match || issuerArn) {
-      const roleName = str(issuer?.userName) ?? match?.[3] ?? issuerArn!.split('/').pop()!;
+  const session = assumedRole(arn);
+  if (type === 'AssumedRole' || session) {
+    if (session || issuerArn) {
+      const roleName = str(issuer?.userName) ?? session?.roleName ?? issuerArn!.split('/').pop()!;
       return {
         type: 'role',
-        accountId: accountId ?? match?.[2] ?? accountOf(issuerArn) ?? '',
-        roleArn: issuerArn?.includes(':role/') ? issuerArn : null,
+        accountId: accountId ?? session?.account ?? accountOf(issuerArn) ?? '',
+        roleArn: issuerArn && principalParts(issuerArn)?.kind === 'role' ? issuerArn : null,
         roleName,
         sessionArn: arn ?? `${issuerArn}/session`,
         principalId,
@@ -112,6 +117,15 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+function arn(identity: Record<string, unknown> | null | undefined): string | null {
+  return str(identity?.arn) ?? str(obj(obj(identity?.sessionContext)?.sessionIssuer)?.arn);
+}
+
+/** The caller's ARN says which partition the call was made in; without one, the region does. */
+function partitionOfEvent(callerArn: string | null, region: string | null): string {
+  return (callerArn ? parseArn(callerArn)?.partition : undefined) ?? partitionOfRegion(region);
+}
+
 /** A raw CloudTrail record → the engine's event, or the reason it cannot be read. */
 export function normalizeRecord(record: Record<string, unknown>): NormalizeResult {
   const parsed = recordSchema.safeParse(record);
@@ -136,6 +150,7 @@ export function normalizeRecord(record: Record<string, unknown>): NormalizeResul
       service: r.eventSource.split('.')[0] ?? r.eventSource,
       eventName: r.eventName,
       region: r.awsRegion ?? null,
+      partition: partitionOfEvent(arn(identity), r.awsRegion ?? null),
       errorCode: r.errorCode ?? null,
       errorMessage: r.errorMessage ?? null,
       eventCategory: r.eventCategory ?? null,

@@ -31,6 +31,8 @@ export interface NormalizedEvent {
   service: string;
   eventName: string;
   region: string | null;
+  /** aws, aws-cn, aws-us-gov, …: from the caller's ARN, else the region. Every ARN the engine writes uses it. */
+  partition: string;
   errorCode: string | null;
   errorMessage: string | null;
   eventCategory: string | null;

@@ -1,4 +1,5 @@
 import { SID_PREFIX } from '../analysis/synthesize.ts';
+import { accountOfPrincipal, isAccountId, namesWholeAccount, parseArn, s3Parts } from '../arn/arn.ts';
 import { canonicalJson } from '../policy/canonical.ts';
 import { statementsOf, toArray } from '../policy/parseDocument.ts';
 import type { PolicyStatement } from '../policy/types.ts';
@@ -58,15 +59,11 @@ export function guardrailContextOf(state: StateIndex, remediatorPrefix: string):
   };
 }
 
-const ACCOUNT_OF_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
-const ROOT_ARN = /^arn:aws[a-z-]*:iam::\d{12}:root$/;
-const ACCOUNT_ID = /^\d{12}$/;
 /** The account in a key, role or user ARN; buckets' ARNs name none, so the patch's account stands for them. */
-const ACCOUNT_OF_TARGET = /^arn:[a-z-]+:(?:kms|iam):[a-z0-9-]*:(\d{12}):/;
-
 function accountOfTarget(arn: string): string | null {
-  if (/^arn:[a-z-]+:s3:::/.test(arn)) return null;
-  return ACCOUNT_OF_TARGET.exec(arn)?.[1] ?? 'unknown';
+  if (s3Parts(arn)) return null;
+  const parts = parseArn(arn);
+  return parts && isAccountId(parts.account) ? parts.account : 'unknown';
 }
 
 /** What granting to one IAM principal (by ARN or account id) would break. */
@@ -81,11 +78,11 @@ function principalViolations(
     add('wildcard-principal', `grants to "${principal}", which names more than one principal`);
     return found;
   }
-  if (ROOT_ARN.test(principal) || ACCOUNT_ID.test(principal))
+  if (namesWholeAccount(principal))
     add('account-root-principal', `grants to ${principal}, a whole account rather than one role or user`);
   const owned = protectedPrincipal(principal, context.remediatorPrefix);
   if (owned) add(owned.kind, `grants to ${principal}, ${owned.reason}`);
-  const account = ACCOUNT_ID.test(principal) ? principal : (ACCOUNT_OF_ARN.exec(principal)?.[1] ?? null);
+  const account = accountOfPrincipal(principal);
   if (!account || !context.organizationAccounts.has(account))
     add('outside-organization', `grants to ${principal}, outside the organization`);
   return found;

@@ -1,3 +1,4 @@
+import { principalParts } from '../arn/arn.ts';
 /**
  * Roles and users the remediator must never change or grant to, whatever the configuration:
  * - IAM Identity Center roles (`/aws-reserved/sso.amazonaws.com/`, `AWSReservedSSO_…`): IAM refuses changes to them
@@ -14,15 +15,10 @@ export interface ProtectedPrincipal {
   reason: string;
 }
 
-const IAM_PRINCIPAL = /^arn:[a-z-]+:iam::\d{12}:(role|user)(\/.*)$/;
-
 /** Path (with slashes) and name of an IAM role or user ARN; null for anything else. */
 function pathAndName(arn: string): { path: string; name: string } | null {
-  const match = IAM_PRINCIPAL.exec(arn);
-  if (!match) return null;
-  const rest = match[2]!;
-  const cut = rest.lastIndexOf('/');
-  return { path: rest.slice(0, cut + 1), name: rest.slice(cut + 1) };
+  const parts = principalParts(arn);
+  return parts?.kind === 'role' || parts?.kind === 'user' ? { path: parts.path, name: parts.name } : null;
 }
 
 export function protectedPrincipal(arn: string, remediatorPrefix: string): ProtectedPrincipal | null {

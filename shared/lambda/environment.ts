@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isArnOf, parseArn } from '../arn/arn.ts';
 import { configSchema } from '../config/configSchema.ts';
 import {
   type RemediationOptions,
@@ -30,7 +31,10 @@ const environmentSchema = z.object({
   STORM_TABLE: name,
   TOPIC_ARN: z
     .string()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]{1,256}$/, 'is not an SNS topic ARN'),
+    .refine(
+      (arn) => isArnOf(arn, 'sns', '', { regional: true }) && /^[\w.-]{1,256}$/.test(parseArn(arn)!.resource),
+      'is not an SNS topic ARN',
+    ),
   // A role name, optionally with a path ("path/name"), as shared/aws/clients.ts accepts it.
   MEMBER_ROLE_NAME: z.string().regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, 'is not an IAM role name'),
   ORGANIZATION_ID: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'is not an organization id (o-...)'),

@@ -1,3 +1,4 @@
+import { kmsParts } from '../arn/arn.ts';
 /** KMS key references as messages name them, and the key states messages report. */
 
 /**
@@ -36,17 +37,25 @@ export function keyStateFromPhrase(phrase: string): KeyStateHint | null {
 }
 
 // The account part is not checked to be 12 digits: documentation (and our seeds) redact it ("XXXXXXXX9645").
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[^:\s]+:key\/[A-Za-z0-9-]+$/;
-const KMS_ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[^:\s]+:alias\/[A-Za-z0-9/_-]+$/;
+const KEY_ID_TEXT = /^[A-Za-z0-9-]+$/;
+const ALIAS_TEXT = /^[A-Za-z0-9/_-]+$/;
+const isKeyArn = (value: string): boolean => {
+  const parts = kmsParts(value);
+  return parts?.kind === 'key' && parts.account !== '' && KEY_ID_TEXT.test(parts.id);
+};
+const isAliasArn = (value: string): boolean => {
+  const parts = kmsParts(value);
+  return parts?.kind === 'alias' && parts.account !== '' && ALIAS_TEXT.test(parts.id);
+};
 const KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
 const ALIAS_NAME = /^alias\/[A-Za-z0-9/_-]+$/;
 
 /** A KMS key ARN (not an alias ARN). */
 export function isKmsKeyArn(value: string): boolean {
-  return KMS_KEY_ARN.test(value);
+  return isKeyArn(value);
 }
 
 /** Anything KMS accepts as a key reference: key ARN, alias ARN, key id, multi-Region key id, alias name. */
 export function isKeyReference(value: string): boolean {
-  return KMS_KEY_ARN.test(value) || KMS_ALIAS_ARN.test(value) || KEY_ID.test(value) || ALIAS_NAME.test(value);
+  return isKeyArn(value) || isAliasArn(value) || KEY_ID.test(value) || ALIAS_NAME.test(value);
 }

@@ -1,3 +1,4 @@
+import { organizationPolicyId } from '../arn/arn.ts';
 /**
  * Reads the evidence in an AWS authorization-failure message (CloudTrail `errorCode` / `errorMessage`).
  *
@@ -192,8 +193,6 @@ const POLICY_ARN = /\s*:\s*["']?(arn:[^\s"']+)/y;
 const ENCODED_MESSAGE_TRAILER = /encoded\s+authorization\s+failure\s+message\b[\s\S]*$/i;
 const SDK_TRAILER = /\((?:service|sdk\s+attempt)\b[\s\S]*$/i;
 const NOTHING_MORE = /^[\s"'.,;]*$/;
-const ORGANIZATIONS_POLICY_ID =
-  /^arn:aws[a-z-]*:organizations::[^:\s]+:policy\/(?:o-[a-z0-9]+\/)?(?:service_control_policy|resource_control_policy)\/(p-[A-Za-z0-9_]+)$/;
 
 function parseNotAuthorized(input: Input): DenialEvidence | null {
   const { text, possiblyTruncated } = input;
@@ -249,8 +248,7 @@ function parseNotAuthorized(input: Input): DenialEvidence | null {
     resource,
     policyType: context.policyType,
     policyArn: context.policyArn,
-    policyId:
-      context.policyArn === null ? null : (ORGANIZATIONS_POLICY_ID.exec(context.policyArn)?.[1] ?? null),
+    policyId: context.policyArn === null ? null : organizationPolicyId(context.policyArn),
     transitiveVia: context.transitiveVia,
     keyArn,
     keyRef: resource !== null && isKeyReference(resource) ? resource : null,

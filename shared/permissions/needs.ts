@@ -1,3 +1,4 @@
+import { isAccountId, kmsParts, s3BucketArn, s3ObjectArn, s3Parts } from '../arn/arn.ts';
 import { callerAccountOf, type NormalizedEvent } from '../events/types.ts';
 import type { DenialEvidence } from '../messages/parseDenialMessage.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
@@ -5,16 +6,15 @@ import { kmsActionTakesKey } from './kmsActions.ts';
 import { S3_ACTIONS, versionedAction } from './s3Actions.ts';
 import type { KeyReference, NeedResource, NeedsResult, PermissionNeed, ViaS3 } from './types.ts';
 
-const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\//;
-const S3_OBJECT_ARN = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/;
+/** A key or alias ARN with a real account: what a record's resources or a message can name a key by. */
+const isKmsArn = (arn: string): boolean => {
+  const parts = kmsParts(arn);
+  return parts !== null && isAccountId(parts.account);
+};
 
 function param(event: NormalizedEvent, name: string): string | null {
   const value = event.requestParameters[name];
   return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function objectArn(bucket: string, key: string): string {
-  return `arn:aws:s3:::${bucket}/${key}`;
 }
 
 /** `x-amz-copy-source`: "bucket/key" or "/bucket/key", URL-encoded, optionally "?versionId=…". */
@@ -79,11 +79,11 @@ function readKey(
   state: StateIndex,
   bucket: BucketContext,
 ): KeyReference | null {
-  const fromResources = event.resources.find((r) => KMS_ARN.test(r.arn))?.arn;
+  const fromResources = event.resources.find((r) => isKmsArn(r.arn))?.arn;
   if (fromResources)
     return { value: fromResources, source: 'resources', account: bucket.owner ?? '', region: bucket.region };
   const named =
-    evidence.keyArn ?? (evidence.resource && KMS_ARN.test(evidence.resource) ? evidence.resource : null);
+    evidence.keyArn ?? (evidence.resource && isKmsArn(evidence.resource) ? evidence.resource : null);
   if (named) return { value: named, source: 'message', account: bucket.owner ?? '', region: bucket.region };
   const fromResponse = event.additionalEventData.SSEKMSKeyId;
   if (typeof fromResponse === 'string' && fromResponse) {
@@ -100,20 +100,21 @@ function s3Needs(event: NormalizedEvent, evidence: DenialEvidence, state: StateI
   const spec = S3_ACTIONS[event.eventName];
   const bucketName =
     param(event, 'bucketName') ??
-    event.resources.find((r) => r.type === 'AWS::S3::Bucket')?.arn.split(':::')[1];
+    s3Parts(event.resources.find((r) => r.type === 'AWS::S3::Bucket')?.arn ?? '')?.bucket;
   if (!bucketName) return { ok: false, reason: `the ${event.eventName} record names no bucket` };
   const bucket = bucketContext(event, state, bucketName);
   const key =
     param(event, 'key') ??
-    S3_OBJECT_ARN.exec(event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn ?? '')?.[2];
+    s3Parts(event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn ?? '')?.key ??
+    undefined;
   const versioned = param(event, 'versionId') !== null;
   const needs: PermissionNeed[] = [];
 
   if (!spec) {
     // An S3 API we do not model: name its action after the API, on what the record names.
     const resource: NeedResource = key
-      ? { kind: 's3-object', bucket: bucketName, key, arn: objectArn(bucketName, key) }
-      : { kind: 's3-bucket', bucket: bucketName, arn: `arn:aws:s3:::${bucketName}` };
+      ? { kind: 's3-object', bucket: bucketName, key, arn: s3ObjectArn(bucketName, key, event.partition) }
+      : { kind: 's3-bucket', bucket: bucketName, arn: s3BucketArn(bucketName, event.partition) };
     return { ok: true, needs: [{ action: `s3:${event.eventName}`, resource, viaS3: null, alsoGrant: [] }] };
   }
   if (spec.level === 'object' && !key)
@@ -121,8 +122,13 @@ function s3Needs(event: NormalizedEvent, evidence: DenialEvidence, state: StateI
 
   const target: NeedResource =
     spec.level === 'object'
-      ? { kind: 's3-object', bucket: bucketName, key: key!, arn: objectArn(bucketName, key!) }
-      : { kind: 's3-bucket', bucket: bucketName, arn: `arn:aws:s3:::${bucketName}` };
+      ? {
+          kind: 's3-object',
+          bucket: bucketName,
+          key: key!,
+          arn: s3ObjectArn(bucketName, key!, event.partition),
+        }
+      : { kind: 's3-bucket', bucket: bucketName, arn: s3BucketArn(bucketName, event.partition) };
   const action = versioned ? versionedAction(spec.action) : spec.action;
   const via: ViaS3 = {
     region: bucket.region,
@@ -134,7 +140,7 @@ function s3Needs(event: NormalizedEvent, evidence: DenialEvidence, state: StateI
   if ((event.eventName === 'CopyObject' || event.eventName === 'UploadPartCopy') && copySource) {
     const source = parseCopySource(copySource);
     if (source) {
-      const sourceArn = objectArn(source.bucket, source.key);
+      const sourceArn = s3ObjectArn(source.bucket, source.key, event.partition);
       needs.push({
         action: 's3:GetObject',
         resource: { kind: 's3-object', bucket: source.bucket, key: source.key, arn: sourceArn },
@@ -223,7 +229,7 @@ function kmsNeeds(event: NormalizedEvent, evidence: DenialEvidence): NeedsResult
   let via: ViaS3 | null = null;
   if (byS3) {
     const arn = typeof s3Arn === 'string' ? s3Arn : null;
-    const bucket = arn ? (arn.split(':::')[1]?.split('/')[0] ?? '') : '';
+    const bucket = arn ? (s3Parts(arn)?.bucket ?? '') : '';
     via = { region, bucket, objectArn: arn?.includes('/') ? arn : null };
   }
   // The caller's account is where a bare key id or alias resolves; a key ARN names its own account.
@@ -237,10 +243,10 @@ function kmsNeeds(event: NormalizedEvent, evidence: DenialEvidence): NeedsResult
   const keyFromEvent = (): KeyReference | null => {
     const fromParam = param(event, 'keyId');
     if (fromParam) return reference(fromParam, 'request');
-    const fromResources = event.resources.find((r) => KMS_ARN.test(r.arn))?.arn;
+    const fromResources = event.resources.find((r) => isKmsArn(r.arn))?.arn;
     if (fromResources) return reference(fromResources, 'resources');
     const named =
-      evidence.keyArn ?? (evidence.resource && KMS_ARN.test(evidence.resource) ? evidence.resource : null);
+      evidence.keyArn ?? (evidence.resource && isKmsArn(evidence.resource) ? evidence.resource : null);
     return named ? reference(named, 'message') : null;
   };
   const make = (action: string, ref: KeyReference | null): PermissionNeed => ({

@@ -1,3 +1,4 @@
+import { accountRootArn } from '../arn/arn.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
 import type { CallerRef } from '../events/types.ts';
 import type { PrincipalEntry, StateIndex } from './stateIndex.ts';
@@ -24,7 +25,7 @@ function findRole(
 }
 
 /** Resolves the event's caller against the snapshot: sessions to their role, unique ids to their principal. */
-export function resolveCaller(state: StateIndex, ref: CallerRef): CallerResolution {
+export function resolveCaller(state: StateIndex, ref: CallerRef, partition: string): CallerResolution {
   switch (ref.type) {
     case 'role': {
       const principal = findRole(state, ref.accountId, ref.roleArn, ref.roleName);
@@ -61,7 +62,7 @@ export function resolveCaller(state: StateIndex, ref: CallerRef): CallerResoluti
         identity: {
           accountId: ref.accountId,
           kind: 'root',
-          arn: `arn:aws:iam::${ref.accountId}:root`,
+          arn: accountRootArn(ref.accountId, partition),
           sessionArn: null,
         },
       };

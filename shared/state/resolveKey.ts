@@ -1,3 +1,4 @@
+import { isAccountId, kmsKeyArn, kmsParts } from '../arn/arn.ts';
 import type { KeyReference } from '../permissions/types.ts';
 import type { KeyEntry, StateIndex } from './stateIndex.ts';
 
@@ -9,8 +10,14 @@ export type KeyResolution =
   | { kind: 'wrong-region'; arn: string; keyRegion: string; requestRegion: string }
   | { kind: 'unknown-account'; account: string; description: string };
 
-const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
-const ALIAS_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
+/** A key or alias ARN with a real account. */
+function kmsArn(
+  value: string,
+  kind: 'key' | 'alias',
+): { region: string; account: string; id: string } | null {
+  const parts = kmsParts(value);
+  return parts?.kind === kind && isAccountId(parts.account) ? parts : null;
+}
 const AWS_S3_ALIAS = 'alias/aws/s3';
 
 function byAlias(
@@ -34,10 +41,10 @@ function byAlias(
 }
 
 function found(state: StateIndex, arn: string, requestRegion: string): KeyResolution {
-  const match = KEY_ARN.exec(arn);
-  const region = match?.[2] ?? '';
+  const match = kmsArn(arn, 'key');
+  const region = match?.region ?? '';
   if (region !== requestRegion) return { kind: 'wrong-region', arn, keyRegion: region, requestRegion };
-  const account = match?.[3] ?? '';
+  const account = match?.account ?? '';
   if (!state.accounts.has(account)) {
     return { kind: 'unknown-account', account, description: `key ${arn}` };
   }
@@ -50,19 +57,18 @@ function found(state: StateIndex, arn: string, requestRegion: string): KeyResolu
 export function resolveKey(state: StateIndex, ref: KeyReference): KeyResolution {
   const { value, account, region } = ref;
   if (value === null) return byAlias(state, account, region, AWS_S3_ALIAS, region);
-  const keyArn = KEY_ARN.exec(value);
-  if (keyArn) return found(state, value, region);
-  const aliasArn = ALIAS_ARN.exec(value);
+  if (kmsArn(value, 'key')) return found(state, value, region);
+  const aliasArn = kmsArn(value, 'alias');
   if (aliasArn) {
-    if (aliasArn[2] !== region)
-      return { kind: 'wrong-region', arn: value, keyRegion: aliasArn[2]!, requestRegion: region };
-    return byAlias(state, aliasArn[3]!, aliasArn[2]!, aliasArn[4]!, region);
+    if (aliasArn.region !== region)
+      return { kind: 'wrong-region', arn: value, keyRegion: aliasArn.region, requestRegion: region };
+    return byAlias(state, aliasArn.account, aliasArn.region, `alias/${aliasArn.id}`, region);
   }
   if (value.startsWith('alias/')) return byAlias(state, account, region, value, region);
-  return found(state, `arn:aws:kms:${region}:${account}:key/${value}`, region);
+  return found(state, kmsKeyArn(region, account, value), region);
 }
 
 /** Whether a key reference in a bucket's default encryption is something other than a full key ARN. */
 export function isIndirectKeyReference(value: string | null): boolean {
-  return value !== null && !KEY_ARN.test(value);
+  return value !== null && kmsArn(value, 'key') === null;
 }

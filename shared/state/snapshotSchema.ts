@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isArnOf, isManagedPolicyArn } from '../arn/arn.ts';
 
 /**
  * The account-state snapshot of contract/state.schema.json, as zod (validation happens at the edge only).
@@ -14,9 +15,7 @@ const policy = z.union([
   }),
   z.string().min(2),
 ]);
-const managedPolicyArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy\//, 'must be a policy ARN');
+const managedPolicyArn = z.string().refine(isManagedPolicyArn, 'must be a policy ARN');
 const inlinePolicy = z.looseObject({ PolicyName: z.string().min(1), PolicyDocument: policy });
 const attachedPolicy = z.looseObject({ PolicyName: z.string().optional(), PolicyArn: managedPolicyArn });
 const permissionsBoundary = z.looseObject({
@@ -30,7 +29,9 @@ const user = z.looseObject({
   Path: z.string().optional(),
   UserName: z.string(),
   UserId: z.string().optional(),
-  Arn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:user\//, 'must be an IAM user ARN'),
+  Arn: z
+    .string()
+    .refine((arn) => isArnOf(arn, 'iam', 'user/', { regional: false }), 'must be an IAM user ARN'),
   UserPolicyList: z.array(inlinePolicy).optional(),
   GroupList: z.array(z.string()).optional(),
   AttachedManagedPolicies: z.array(attachedPolicy).optional(),
@@ -41,7 +42,9 @@ const group = z.looseObject({
   Path: z.string().optional(),
   GroupName: z.string(),
   GroupId: z.string().optional(),
-  Arn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:group\//, 'must be an IAM group ARN'),
+  Arn: z
+    .string()
+    .refine((arn) => isArnOf(arn, 'iam', 'group/', { regional: false }), 'must be an IAM group ARN'),
   GroupPolicyList: z.array(inlinePolicy).optional(),
   AttachedManagedPolicies: z.array(attachedPolicy).optional(),
 });
@@ -49,7 +52,9 @@ const role = z.looseObject({
   Path: z.string().optional(),
   RoleName: z.string(),
   RoleId: z.string().optional(),
-  Arn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\//, 'must be an IAM role ARN'),
+  Arn: z
+    .string()
+    .refine((arn) => isArnOf(arn, 'iam', 'role/', { regional: false }), 'must be an IAM role ARN'),
   AssumeRolePolicyDocument: policy.optional(),
   RolePolicyList: z.array(inlinePolicy).optional(),
   AttachedManagedPolicies: z.array(attachedPolicy).optional(),
@@ -72,7 +77,7 @@ const kmsKey = z.looseObject({
   keyMetadata: z.looseObject({
     AWSAccountId: accountId.optional(),
     KeyId: z.string().min(1),
-    Arn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\//, 'must be a KMS key ARN'),
+    Arn: z.string().refine((arn) => isArnOf(arn, 'kms', 'key/', { regional: true }), 'must be a KMS key ARN'),
     Enabled: z.boolean().optional(),
     KeyState: z.enum([
       'Creating',
@@ -96,7 +101,7 @@ const kmsKey = z.looseObject({
       AliasName: z.string().regex(/^alias\//, 'must start with alias/'),
       AliasArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:alias\//, 'must be a KMS alias ARN')
+        .refine((arn) => isArnOf(arn, 'kms', 'alias/', { regional: true }), 'must be a KMS alias ARN')
         .optional(),
       TargetKeyId: z.string().optional(),
     }),

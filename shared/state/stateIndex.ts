@@ -1,3 +1,4 @@
+import { parseArn, partitionOfRegion, s3BucketArn } from '../arn/arn.ts';
 import { parsePolicyDocument } from '../policy/parseDocument.ts';
 import type { PolicyDocument, SourcedPolicy } from '../policy/types.ts';
 import type { PolicyInput, Snapshot, SnapshotOrganization } from './snapshotSchema.ts';
@@ -92,7 +93,7 @@ function tagsOf(tags: { Key: string; Value: string }[] | undefined): Record<stri
 }
 
 function regionOfArn(arn: string): string {
-  return arn.split(':')[3] ?? '';
+  return parseArn(arn)?.region ?? '';
 }
 
 /** Builds the index and parses every policy document, naming the place of each one that cannot be read. */
@@ -201,7 +202,7 @@ export function indexSnapshot(snapshot: Snapshot): StateIndexResult {
       const byDefault = rule?.ApplyServerSideEncryptionByDefault;
       buckets.set(bucket.name, {
         name: bucket.name,
-        arn: `arn:aws:s3:::${bucket.name}`,
+        arn: s3BucketArn(bucket.name, partitionOfRegion(bucket.region)),
         accountId,
         region: bucket.region,
         policy: bucket.policy ? parse(bucket.policy, `${at}.s3[${i}].policy (${bucket.name})`) : null,

@@ -9,19 +9,16 @@ import { DEFAULT_REMEDIATION_OPTIONS } from '../../shared/remediation/options.ts
 import type { ReportLine } from '../../shared/report/types.ts';
 import { snapshotSchema } from '../../shared/state/snapshotSchema.ts';
 import { indexSnapshot } from '../../shared/state/stateIndex.ts';
-import { reportSchemaErrors } from '../support/reportSchema.ts';
 import {
   attackState,
   CONSUMER_ACCOUNT,
   DATA_ACCOUNT,
   type DeniedCall,
   deniedEvent,
-  OUTSIDE_ACCOUNT,
   OUTSIDE_BUCKET,
   PLAIN_BUCKET,
   patternMatches,
   ROOT,
-  roleArn,
   SPECIAL_ROLES,
   type SpecialRole,
 } from './support/attacks.ts';
@@ -304,7 +301,8 @@ const results = runAll();
 function writeSummary(): void {
   const summary: Record<string, { attempts: number; unsafe: number; outcomes: Record<string, number> }> = {};
   for (const result of results) {
-    const family = (summary[result.attack.family] ??= { attempts: 0, unsafe: 0, outcomes: {} });
+    summary[result.attack.family] ??= { attempts: 0, unsafe: 0, outcomes: {} };
+    const family = summary[result.attack.family]!;
     family.attempts += 1;
     if (result.problems.length > 0) family.unsafe += 1;
     const outcome = `${result.line.verdict}/${result.line.decision}`;
@@ -354,5 +352,3 @@ describe('patch safety against ordinary denied calls', () => {
     expect(mismatched).toEqual([]);
   });
 });
-
-export { ATTACKS as patchSafetyAttacks, OUTSIDE_ACCOUNT, results as patchSafetyResults, roleArn };

@@ -22,7 +22,7 @@ const event = normalized.event;
 const line = analyzeEvent(event, state, DEFAULT_CONFIG);
 
 function proofOf(patches: Patch[]) {
-  const caller = resolveCaller(state, event.caller);
+  const caller = resolveCaller(state, event.caller, event.partition);
   if (!caller.ok) throw new Error(caller.reason);
   const needs = permissionNeeds(event, parseDenialMessage(event.errorCode, event.errorMessage), state);
   if (!needs.ok) throw new Error(needs.reason);

@@ -167,9 +167,9 @@ export function deniedEvent(call: DeniedCall): Json {
 export function patternMatches(pattern: string, value: string): boolean {
   let source = '';
   for (let index = 0; index < pattern.length; index++) {
-    const escape = /^\$\{([*?$])\}/.exec(pattern.slice(index));
-    if (escape) {
-      source += `\\${escape[1]}`;
+    const escaped = /^\$\{([*?$])\}/.exec(pattern.slice(index));
+    if (escaped) {
+      source += `\\${escaped[1]}`;
       index += 3;
     } else if (pattern[index] === '*') source += '.*';
     else if (pattern[index] === '?') source += '.';

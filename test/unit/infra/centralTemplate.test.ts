@@ -184,7 +184,6 @@ describe('template.yaml notifications', () => {
       );
       expect(grant).toMatchObject({
         Effect: 'Allow',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation !Sub string, not a JS template.
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } } },
       });
     }
