@@ -159,7 +159,8 @@ async function handle(
   let outcome: AuditOutcome;
   let outcomeReason: string | null = null;
   if (cause) {
-    line.decision = 'ignore';
+    // The line already says so (decide() withholds any patch); the pipeline adds that it neither acts nor notifies,
+    // so a denied call of its own can never start a loop.
     outcome = 'ignored';
     outcomeReason = `${cause}; the remediator never acts on events its own calls cause`;
   } else {

@@ -252,7 +252,9 @@ describe('remediateEvent: other decisions', () => {
     const w = world(fixtureState(PUT));
     const result = await remediateEvent(byAgent, w.deps, AUTO_APPLY_ALL);
     expect(result.record.outcome).toBe('ignored');
-    expect(result.record.decision).toBe('ignore');
+    expect(result.record.decision).toBe('escalate');
+    expect(result.record.verdict).toBe('undetermined');
+    expect(result.record.reason).toMatch(/own calls/);
     expect(result.record.outcomeReason).toMatch(/user agent/);
     expect(w.policies.writes).toEqual([]);
     expect(w.notifier.notified).toEqual([]);
