@@ -1,22 +1,20 @@
 /**
- * The I/O edge of event input: expands the `--events` paths into files, reads them (gunzipping and decoding
- * as needed) and hands each file's content to records.ts. Every path is expanded and checked before the
- * first record is yielded, so that a usage error leaves stdout empty.
+ * The I/O edge of event input: expands the `--events` paths into files and reads each as JSON Lines or as
+ * one JSON document (fileContent.ts gunzips and decodes; jsonLines.ts and jsonDocument.ts cut the content
+ * into records). Every path is expanded and checked before the first record is yielded, so that a usage
+ * error leaves stdout empty.
  */
 import type { Dirent } from 'node:fs';
-import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { access, constants, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
-import { type RawRecord, recordsFromLine, recordsFromText } from './records.ts';
+import { openContent } from './fileContent.ts';
+import { EventInputError, inputError, UnreadableFileError } from './inputErrors.ts';
+import { documentRecords } from './jsonDocument.ts';
+import { jsonLinesRecords } from './jsonLines.ts';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.ts';
+import type { RawRecord } from './records.ts';
 
-/** A path that does not exist or cannot be read; the CLI reports it and exits with status 2. */
-export class EventInputError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EventInputError';
-  }
-}
+export { EventInputError };
 
 export interface EventFile {
   /** Where to read it. */
@@ -28,14 +26,17 @@ export interface EventFile {
 /** What a directory contributes; a file named on the command line is read whatever its name. */
 const DIRECTORY_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.gz'];
 const JSON_LINES_EXTENSIONS = ['.jsonl', '.ndjson'];
-/** Well above any trail log file; bounds what a hostile gzip file can make us allocate. */
-const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
 
-const gunzipAsync = promisify(gunzip);
-
-export async function* readEventInputs(paths: readonly string[]): AsyncGenerator<RawRecord> {
+/**
+ * Every record of the paths, in order, one at a time: neither a file's records nor its content are held
+ * whole. `limits` (see limits.ts) bound what one file or record may cost; tests pass smaller ones.
+ */
+export async function* readEventInputs(
+  paths: readonly string[],
+  limits: InputLimits = DEFAULT_LIMITS,
+): AsyncGenerator<RawRecord> {
   const files = await listEventFiles(paths);
-  for (const file of files) yield* await readEventFile(file);
+  for (const file of files) yield* readEventFile(file, limits);
 }
 
 /** Every file the paths name, in input order (a directory's files in sorted path order); throws EventInputError. */
@@ -104,68 +105,17 @@ async function walk(
   }
 }
 
-async function readEventFile(file: EventFile): Promise<RawRecord[]> {
-  let bytes: Buffer;
+/** One file's records, streamed; a file that cannot be read as a whole is one unreadable record. */
+async function* readEventFile(file: EventFile, limits: InputLimits): AsyncGenerator<RawRecord> {
   try {
-    bytes = await readFile(file.fsPath);
+    const content = await openContent(file.fsPath, limits.maxFileBytes);
+    const name = path.basename(file.label);
+    const jsonLines = hasExtension(content.gzip ? name.replace(/\.gz$/i, '') : name, JSON_LINES_EXTENSIONS);
+    yield* (jsonLines ? jsonLinesRecords : documentRecords)(content, file.label, limits);
   } catch (error) {
-    if (errorCode(error) === 'ERR_FS_FILE_TOO_LARGE') {
-      return [unreadableFile(file, `is too large to read (${errorMessage(error)})`)];
-    }
-    throw inputError(file.fsPath, error);
+    if (!(error instanceof UnreadableFileError)) throw error;
+    yield unreadableFile(file, error.problem);
   }
-  let name = path.basename(file.label);
-  if (isGzip(bytes)) {
-    try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
-    } catch (error) {
-      return [unreadableFile(file, `could not be decompressed as gzip (${errorMessage(error)})`)];
-    }
-    name = name.replace(/\.gz$/i, '');
-  }
-  const jsonLines = hasExtension(name, JSON_LINES_EXTENSIONS);
-  if (jsonLines && !hasUtf16Bom(bytes)) return recordsFromUtf8Lines(bytes, file.label);
-  try {
-    return recordsFromText(decodeText(bytes), file.label, { jsonLines });
-  } catch (error) {
-    // Decoding fails only for text longer than a JavaScript string can hold.
-    return [unreadableFile(file, `is too large to read as text (${errorMessage(error)})`)];
-  }
-}
-
-/** JSON Lines decoded line by line, so a file larger than one JavaScript string can hold still reads. */
-function recordsFromUtf8Lines(bytes: Buffer, label: string): RawRecord[] {
-  const records: RawRecord[] = [];
-  let start = hasUtf8Bom(bytes) ? 3 : 0;
-  for (let lineNumber = 1; start <= bytes.length; lineNumber++) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline === -1 ? bytes.length : newline;
-    const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
-    for (const record of recordsFromLine(bytes.toString('utf8', start, stop), label, lineNumber)) {
-      records.push(record);
-    }
-    start = end + 1;
-  }
-  return records;
-}
-
-/** UTF-8, or UTF-16 when a byte-order mark says so (Windows PowerShell writes redirected output that way). */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes); // drops a leading BOM; bad bytes become U+FFFD
-}
-
-function isGzip(bytes: Buffer): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-function hasUtf8Bom(bytes: Buffer): boolean {
-  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-}
-
-function hasUtf16Bom(bytes: Buffer): boolean {
-  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
 function hasExtension(name: string, extensions: readonly string[]): boolean {
@@ -188,26 +138,4 @@ async function checkReadable(fsPath: string): Promise<void> {
 
 function fail(fsPath: string, error: unknown): never {
   throw inputError(fsPath, error);
-}
-
-function inputError(fsPath: string, error: unknown): EventInputError {
-  const code = errorCode(error);
-  const problem =
-    code === 'ENOENT' || code === 'ENOTDIR'
-      ? 'does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read: permission denied'
-        : code === 'ELOOP'
-          ? 'cannot be read: too many levels of symbolic links'
-          : `cannot be read: ${errorMessage(error)}`;
-  return new EventInputError(`events path ${fsPath} ${problem}`, { cause: error });
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

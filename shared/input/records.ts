@@ -61,76 +61,152 @@ export function describeLocation(l: RecordLocation): string {
 export function recordsFromText(text: string, file: string, hint: { jsonLines: boolean }): RawRecord[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (hint.jsonLines) return splitLines(body).flatMap((line, i) => recordsFromLine(line, file, i + 1));
+  const document = documentValues(body, file);
+  if (!document.ok) return [document.record];
+  return document.values.flatMap(({ value, location }) => recordsFromValue(value, location));
+}
 
+/** A document's JSON values and where each is, or the one unreadable record it makes. */
+export type DocumentValues =
+  | { ok: true; values: { value: unknown; location: RecordLocation }[] }
+  | { ok: false; record: RawRecord };
+
+/** The text of a `.json` file: one JSON value, or JSON Lines under that name if every non-blank line parses. */
+export function documentValues(text: string, file: string): DocumentValues {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const whole = parseJson(body);
-  if (whole.ok) return recordsFromValue(whole.value, { file });
-  // Not one JSON value: it may still be JSON Lines under a `.json` name, if every non-blank line parses.
+  if (whole.ok) return { ok: true, values: [{ value: whole.value, location: { file } }] };
   const lines = splitLines(body);
   const parsed = lines.map((line) => (isBlank(line) ? null : parseJson(line)));
   const isJsonLines = parsed.some((p) => p !== null) && parsed.every((p) => p === null || p.ok);
   if (isJsonLines) {
-    return parsed.flatMap((p, i) => (p?.ok ? recordsFromValue(p.value, { file, line: i + 1 }) : []));
+    const values: { value: unknown; location: RecordLocation }[] = [];
+    parsed.forEach((p, i) => {
+      if (p?.ok) values.push({ value: p.value, location: { file, line: i + 1 } });
+    });
+    return { ok: true, values };
   }
   const problem = isBlank(body) ? 'the file is empty' : whole.error;
-  return [unreadable({ file }, `not valid JSON (${problem})`, null)];
+  return { ok: false, record: unreadable({ file }, `not valid JSON (${problem})`, null) };
 }
 
 /** One line of a JSON Lines file: nothing when blank, else its records or one unreadable record. */
 export function recordsFromLine(line: string, file: string, lineNumber: number): RawRecord[] {
-  if (isBlank(line)) return [];
+  const parsed = parseLine(line, file, lineNumber);
+  if (parsed.kind === 'blank') return [];
+  if (parsed.kind === 'unreadable') return [parsed.record];
+  return recordsFromValue(parsed.value, parsed.location);
+}
+
+export type ParsedLine =
+  | { kind: 'blank' }
+  | { kind: 'value'; value: unknown; location: RecordLocation }
+  | { kind: 'unreadable'; record: RawRecord };
+
+/** One line of a JSON Lines file parsed, so that a reader can count its records before it makes them. */
+export function parseLine(line: string, file: string, lineNumber: number): ParsedLine {
+  if (isBlank(line)) return { kind: 'blank' };
   const location: RecordLocation = { file, line: lineNumber };
   const parsed = parseJson(line);
-  if (!parsed.ok) return [unreadable(location, `not valid JSON (${parsed.error})`, null)];
-  return recordsFromValue(parsed.value, location);
+  if (!parsed.ok)
+    return { kind: 'unreadable', record: unreadable(location, `not valid JSON (${parsed.error})`, null) };
+  return { kind: 'value', value: parsed.value, location };
 }
 
 export function recordsFromValue(value: unknown, location: RecordLocation): RawRecord[] {
   try {
-    if (Array.isArray(value)) {
-      const records: RawRecord[] = [];
-      for (let index = 0; index < value.length; index++)
-        records.push(recordFromItem(value[index], at(location, index)));
-      return records;
-    }
-    if (isObject(value) && !isEventOrRecord(value)) {
-      if (Object.hasOwn(value, 'Records')) return recordsFromTrailLog(value.Records, location);
-      if (Object.hasOwn(value, 'Events')) return recordsFromLookupEvents(value.Events, location);
-    }
-    return [recordFromItem(value, location)];
+    return [...listedRecords(value, location)];
   } catch (error) {
-    // Only reachable with values JSON.parse never makes (getters that throw, proxies); still never throw.
-    return [unreadable(location, `could not be read (${errorMessage(error)})`, null)];
+    return [couldNotRead(location, error)];
   }
 }
 
-function recordsFromTrailLog(records: unknown, location: RecordLocation): RawRecord[] {
+/** The records of a JSON value one at a time, so that a long list never has all its records made at once. */
+export function* iterateRecords(value: unknown, location: RecordLocation): Generator<RawRecord> {
+  try {
+    yield* listedRecords(value, location);
+  } catch (error) {
+    yield couldNotRead(location, error);
+  }
+}
+
+function* listedRecords(value: unknown, location: RecordLocation): Generator<RawRecord> {
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++)
+      yield recordFromItem(value[index], at(location, index));
+    return;
+  }
+  const container = isObject(value) ? containerOf((key) => Object.hasOwn(value, key)) : null;
+  if (container === 'Records') yield* recordsFromTrailLog((value as JsonObject).Records, location);
+  else if (container === 'Events') yield* recordsFromLookupEvents((value as JsonObject).Events, location);
+  else yield recordFromItem(value, location);
+}
+
+/** Only reachable with values JSON.parse never makes (getters that throw, proxies); still never throw. */
+function couldNotRead(location: RecordLocation, error: unknown): RawRecord {
+  return unreadable(location, `could not be read (${errorMessage(error)})`, null);
+}
+
+/** How many records iterateRecords makes of a value, without making them. */
+export function recordCount(value: unknown): number {
+  try {
+    if (Array.isArray(value)) return value.length;
+    const container = isObject(value) ? containerOf((key) => Object.hasOwn(value, key)) : null;
+    const list = container === null ? undefined : (value as JsonObject)[container];
+    return Array.isArray(list) ? list.length : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** The keys whose presence decides what an object is (see containerOf). */
+export const SHAPE_KEYS: readonly string[] = ['detail', ...RECORD_MARKERS, 'Records', 'Events'];
+
+/** Which list an object is, told by its keys: a trail log's Records, lookup-events' Events, or none (an event). */
+export function containerOf(has: (key: string) => boolean): 'Records' | 'Events' | null {
+  if (has('detail') || RECORD_MARKERS.some(has)) return null;
+  if (has('Records')) return 'Records';
+  if (has('Events')) return 'Events';
+  return null;
+}
+
+/** One item of a plain list (`location.container` absent), of a trail log's Records or of lookup-events' Events. */
+export function recordFromListItem(item: unknown, location: RecordLocation): RawRecord {
+  try {
+    return location.container === 'Events'
+      ? recordFromLookupEntry(item, location)
+      : recordFromItem(item, location);
+  } catch (error) {
+    return couldNotRead(location, error);
+  }
+}
+
+function* recordsFromTrailLog(records: unknown, location: RecordLocation): Generator<RawRecord> {
   if (!Array.isArray(records)) {
-    return [
-      unreadable(
-        location,
-        `not a CloudTrail log file: Records is ${describeValue(records)}, not a list`,
-        null,
-      ),
-    ];
+    yield unreadable(
+      location,
+      `not a CloudTrail log file: Records is ${describeValue(records)}, not a list`,
+      null,
+    );
+    return;
   }
-  const result: RawRecord[] = [];
   for (let index = 0; index < records.length; index++) {
-    result.push(recordFromItem(records[index], at(location, index, 'Records')));
+    yield recordFromItem(records[index], at(location, index, 'Records'));
   }
-  return result;
 }
 
-function recordsFromLookupEvents(events: unknown, location: RecordLocation): RawRecord[] {
+function* recordsFromLookupEvents(events: unknown, location: RecordLocation): Generator<RawRecord> {
   if (!Array.isArray(events)) {
-    return [
-      unreadable(location, `not lookup-events output: Events is ${describeValue(events)}, not a list`, null),
-    ];
+    yield unreadable(
+      location,
+      `not lookup-events output: Events is ${describeValue(events)}, not a list`,
+      null,
+    );
+    return;
   }
-  const result: RawRecord[] = [];
   for (let index = 0; index < events.length; index++) {
-    result.push(recordFromLookupEntry(events[index], at(location, index, 'Events')));
+    yield recordFromLookupEntry(events[index], at(location, index, 'Events'));
   }
-  return result;
 }
 
 function recordFromLookupEntry(entry: unknown, location: RecordLocation): RawRecord {
@@ -211,11 +287,20 @@ function checkedRecord(
   return unreadable(location, `not a readable CloudTrail event: ${problems.join(', ')}`, eventId);
 }
 
+/** An unreadable record whose reason is the location followed by `problem`. */
+export function unreadableRecord(location: RecordLocation, problem: string): RawRecord {
+  return unreadable(location, problem, null);
+}
+
 function unreadable(location: RecordLocation, problem: string, eventId: string | null): RawRecord {
   return { kind: 'unreadable', location, reason: `${describeLocation(location)}: ${problem}`, eventId };
 }
 
-function at(location: RecordLocation, index: number, container?: 'Records' | 'Events'): RecordLocation {
+export function at(
+  location: RecordLocation,
+  index: number,
+  container?: 'Records' | 'Events',
+): RecordLocation {
   const next: RecordLocation = { file: location.file };
   if (location.line !== undefined) next.line = location.line;
   next.index = index;
@@ -223,9 +308,9 @@ function at(location: RecordLocation, index: number, container?: 'Records' | 'Ev
   return next;
 }
 
-type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
-function parseJson(text: string): Parsed {
+export function parseJson(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -238,16 +323,12 @@ function splitLines(text: string): string[] {
   return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   return text.trim() === '';
 }
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEventOrRecord(value: JsonObject): boolean {
-  return Object.hasOwn(value, 'detail') || hasRecordMarker(value);
 }
 
 function hasRecordMarker(value: JsonObject): boolean {
