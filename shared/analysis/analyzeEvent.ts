@@ -14,7 +14,7 @@ import { invalidEventLine } from '../report/blankLine.ts';
 import type { DeniedBy, ReportLine, Verdict } from '../report/types.ts';
 import { resolveCaller } from '../state/resolveCaller.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
-import { classify } from './classify.ts';
+import { classify, verdictOfStop, verdictOfSynthesisProblem } from './classify.ts';
 import { type DecisionConfig, decide } from './decide.ts';
 import { type EvaluatedNeed, evaluateNeeds } from './evaluateNeeds.ts';
 import { provePatches } from './prove.ts';
@@ -165,6 +165,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   const evaluation = evaluateNeeds(event, state, caller.identity, caller.principal, needs.needs);
   if (!evaluation.ok) {
     const stop = evaluation.stop;
+    const { verdict, finding } = verdictOfStop(stop);
     if (stop.need) {
       const resource = stop.need.resource;
       const arn =
@@ -173,11 +174,11 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
           : resource.kind === 'none'
             ? null
             : resource.arn;
-      if (stop.verdict !== 'undetermined') line.missing = [{ action: stop.need.action, resource: arn }];
+      if (verdict !== 'undetermined') line.missing = [{ action: stop.need.action, resource: arn }];
     }
     if (stop.keyState) line.keyState = stop.keyState;
-    if (stop.finding) line.finding = stop.finding;
-    return finish(line, stop.verdict, `${capitalize(stop.reason)}.${nextStep(stop.verdict)}`, context);
+    if (finding) line.finding = finding;
+    return finish(line, verdict, `${capitalize(stop.reason)}.${nextStep(verdict)}`, context);
   }
   const items = evaluation.items;
   const classification = classify(event, evidence, items);
@@ -229,8 +230,9 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     scope: config.objectScope,
   });
   if (!synthesis.ok) {
-    line.finding = synthesis.finding;
-    return finish(line, synthesis.verdict, `${capitalize(synthesis.reason)}.`, context);
+    const { verdict, finding } = verdictOfSynthesisProblem(synthesis.problem);
+    line.finding = finding;
+    return finish(line, verdict, `${capitalize(synthesis.reason)}.`, context);
   }
   const proof = provePatches(
     event,

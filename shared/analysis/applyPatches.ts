@@ -1,5 +1,6 @@
 import type { Patch } from '../report/types.ts';
 import type { BucketEntry, KeyEntry, PrincipalEntry, StateIndex } from '../state/stateIndex.ts';
+import { REMEDIATOR_POLICY_NAME } from './synthesize.ts';
 
 /** The state as it would be with the patches applied; the original index is left untouched. */
 export function applyPatches(state: StateIndex, patches: Patch[]): StateIndex {
@@ -17,7 +18,10 @@ export function applyPatches(state: StateIndex, patches: Patch[]): StateIndex {
       const others = current.inlinePolicies.filter((p) => p.name !== patch.policyName);
       const updated: PrincipalEntry = {
         ...current,
-        inlinePolicies: [...others, { name: patch.policyName ?? 'access-remediator', document: patch.after }],
+        inlinePolicies: [
+          ...others,
+          { name: patch.policyName ?? REMEDIATOR_POLICY_NAME, document: patch.after },
+        ],
       };
       principalsByArn.set(arn, updated);
       if (updated.uniqueId) principalsByUniqueId.set(updated.uniqueId, updated);

@@ -3,8 +3,9 @@ import type { NormalizedEvent } from '../events/types.ts';
 import type { DenialEvidence } from '../messages/parseDenialMessage.ts';
 import { statementsOf } from '../policy/parseDocument.ts';
 import type { PolicyType } from '../policy/types.ts';
-import type { DeniedBy, DeniedByType } from '../report/types.ts';
-import type { EvaluatedNeed } from './evaluateNeeds.ts';
+import type { DeniedBy, DeniedByType, Verdict } from '../report/types.ts';
+import type { EvaluatedNeed, EvaluationStop } from './evaluateNeeds.ts';
+import type { SynthesisProblem } from './synthesize.ts';
 
 const GUARDRAILS: ReadonlySet<PolicyType> = new Set([
   'scp',
@@ -22,7 +23,7 @@ export type Classification =
 
 function deniedByOf(ref: StatementRef): DeniedBy {
   const deniedBy: DeniedBy = {
-    policyType: ref.policy.type as DeniedByType,
+    policyType: ref.policy.type,
     policyId: ref.policy.id,
     sid: ref.sid,
   };
@@ -56,7 +57,7 @@ function implicitGuardrail(item: EvaluatedNeed, type: PolicyType, evidence: Deni
           ? (level.split('+')[0] ?? null)
           : null;
   }
-  return { policyType: type as DeniedByType, policyId, sid: null };
+  return { policyType: type, policyId, sid: null };
 }
 
 const MESSAGE_TYPES: Partial<Record<string, DeniedByType>> = {
@@ -97,6 +98,11 @@ function guardrailFromMessage(
   return { policyType: type, policyId, sid: null };
 }
 
+/**
+ * classify.ts is where verdicts are named: from policy evaluation (below), from a fact that stopped evaluation, and
+ * from a patch that could not be written. analyzeEvent only adds the ones the error itself decides (not a permission
+ * error, a VPC endpoint network denial) and decide() the withholding of a blocked patch.
+ */
 /** The verdict that policy evaluation gives, first the needs that explicit denies stop, then guardrails, then allows. */
 export function classify(
   event: NormalizedEvent,
@@ -144,4 +150,31 @@ export function classify(
 function sameKind(messageType: string, policyType: PolicyType): boolean {
   if (messageType === 'resource') return policyType === 'key' || policyType === 'bucket';
   return messageType === policyType;
+}
+
+/** A verdict with the finding that goes with it. */
+export interface VerdictWithFinding {
+  verdict: Verdict;
+  finding: string | null;
+}
+
+/** The verdict of a fact that stopped evaluation before any policy was read. */
+export function verdictOfStop(stop: EvaluationStop): VerdictWithFinding {
+  switch (stop.problem) {
+    case 'state-incomplete':
+      return { verdict: 'undetermined', finding: null };
+    case 'key-state':
+      return { verdict: 'key-unavailable', finding: null };
+    case 'aws-managed-key':
+      return { verdict: 'aws-managed-key', finding: null };
+    case 'indirect-key-reference':
+      return { verdict: 'misconfiguration', finding: 'alias-in-bucket-encryption' };
+  }
+}
+
+/** The verdict when a denied permission was found but no patch could be written for it. */
+export function verdictOfSynthesisProblem(problem: SynthesisProblem): VerdictWithFinding {
+  return problem === 'policy-size'
+    ? { verdict: 'misconfiguration', finding: 'patch-exceeds-policy-size' }
+    : { verdict: 'undetermined', finding: null };
 }

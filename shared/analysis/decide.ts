@@ -2,6 +2,7 @@ import { accountOfPrincipal } from '../arn/arn.ts';
 import { wildcardMatch } from '../evaluator/wildcard.ts';
 import { describeViolations, type GuardrailViolation } from '../guardrails/guardrails.ts';
 import { toArray } from '../policy/parseDocument.ts';
+import { REMEDIATOR_NAME } from '../remediatorName.ts';
 import type { DecisionName, Patch, PatchTargetType, Verdict } from '../report/types.ts';
 import type { ObjectScope } from './objectScope.ts';
 
@@ -28,8 +29,6 @@ export interface DecisionConfig {
   objectScope: ObjectScope;
   remediator: RemediatorIdentity;
 }
-
-export const REMEDIATOR_NAME = 'access-remediator';
 
 /** Nothing is applied without a person unless the operator says so. */
 export const DEFAULT_CONFIG: DecisionConfig = {

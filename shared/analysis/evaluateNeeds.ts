@@ -24,9 +24,16 @@ export interface EvaluatedNeed {
   result: AuthorizationResult;
 }
 
-/** Why the evaluation could not go on: a verdict that needs no policy evaluation. */
+/**
+ * Why the evaluation could not go on, as a fact; classify.ts turns it into a verdict. `state-incomplete`: the snapshot
+ * lacks what is needed; `key-state`: the key cannot be used (disabled, missing, wrong region…); `aws-managed-key`:
+ * another account's AWS managed key; `indirect-key-reference`: an alias or key id in a bucket's default encryption
+ * that a writer from another account resolves in its own account.
+ */
+export type StopProblem = 'state-incomplete' | 'key-state' | 'aws-managed-key' | 'indirect-key-reference';
+
 export interface EvaluationStop {
-  verdict: 'undetermined' | 'key-unavailable' | 'aws-managed-key' | 'misconfiguration';
+  problem: StopProblem;
   reason: string;
   keyState?: KeyStateName;
   finding?: string;
@@ -76,7 +83,11 @@ function resolveResource(
     if (!bucket) {
       return {
         ok: false,
-        stop: { verdict: 'undetermined', reason: `bucket ${resource.bucket} is not in the snapshot`, need },
+        stop: {
+          problem: 'state-incomplete',
+          reason: `bucket ${resource.bucket} is not in the snapshot`,
+          need,
+        },
       };
     }
     const policy = bucket.policy
@@ -103,8 +114,7 @@ function resolveResource(
     return {
       ok: false,
       stop: {
-        verdict: 'misconfiguration',
-        finding: 'alias-in-bucket-encryption',
+        problem: 'indirect-key-reference',
         reason: `the default encryption of ${need.viaS3?.bucket ?? 'the bucket'} names its key as "${ref.value}", which S3 resolves outside account ${ref.account} for a writer from account ${caller.accountId}; set the full key ARN instead`,
         need,
       },
@@ -116,7 +126,7 @@ function resolveResource(
       return {
         ok: false,
         stop: {
-          verdict: 'undetermined',
+          problem: 'state-incomplete',
           reason: `${resolution.description}: account ${resolution.account} is not in the snapshot`,
           need,
         },
@@ -125,7 +135,7 @@ function resolveResource(
       return {
         ok: false,
         stop: {
-          verdict: 'key-unavailable',
+          problem: 'key-state',
           keyState: 'NotFound',
           reason: `the KMS key does not exist: ${resolution.description}`,
           need,
@@ -136,7 +146,7 @@ function resolveResource(
       return {
         ok: false,
         stop: {
-          verdict: 'key-unavailable',
+          problem: 'key-state',
           keyState: 'WrongRegion',
           reason: `key ${resolution.arn} is in ${resolution.keyRegion} but the request ran in ${resolution.requestRegion}; KMS keys are regional and S3 needs a key in the bucket's region`,
           need,
@@ -153,7 +163,7 @@ function resolveResource(
     return {
       ok: false,
       stop: {
-        verdict: 'key-unavailable',
+        problem: 'key-state',
         keyState,
         reason: `key ${key.arn} is ${key.state}`,
         need,
@@ -165,7 +175,7 @@ function resolveResource(
     return {
       ok: false,
       stop: {
-        verdict: 'aws-managed-key',
+        problem: 'aws-managed-key',
         reason: `the request needs the AWS managed key ${key.aliasNames[0] ?? key.arn} of account ${key.accountId}, which principals of other accounts can never use and whose policy cannot be changed`,
         need,
         keyArn: key.arn,
@@ -215,7 +225,8 @@ export function evaluateNeeds(
     // S3's own call to KMS does not travel through the caller's VPC endpoint.
     const endpoint = need.viaS3 ? null : event.vpcEndpointId;
     const policies = applicablePolicies(state, caller, principal, side, endpoint);
-    if (!policies.ok) return { ok: false, stop: { verdict: 'undetermined', reason: policies.reason, need } };
+    if (!policies.ok)
+      return { ok: false, stop: { problem: 'state-incomplete', reason: policies.reason, need } };
     const result = authorize(
       { caller, action: need.action, resource: arn, resourceAccount: side.account, context },
       policies.policies,

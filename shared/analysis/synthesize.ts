@@ -2,13 +2,15 @@ import { s3Parts, viaServiceName } from '../arn/arn.ts';
 import type { CallerIdentity } from '../evaluator/types.ts';
 import { statementsOf, toArray } from '../policy/parseDocument.ts';
 import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
+import { REMEDIATOR_NAME } from '../remediatorName.ts';
 import type { Patch, PatchTargetType } from '../report/types.ts';
 import type { PrincipalEntry } from '../state/stateIndex.ts';
 import type { EvaluatedNeed } from './evaluateNeeds.ts';
 import { type GrantReach, type ObjectScope, objectGrantReach, reachPattern } from './objectScope.ts';
 import { documentBytes, iamPolicyChars, POLICY_LIMITS } from './policySize.ts';
 
-export const REMEDIATOR_POLICY_NAME = 'access-remediator';
+/** The inline policy the remediator writes into roles and users; it owns it and nothing else. */
+export const REMEDIATOR_POLICY_NAME = REMEDIATOR_NAME;
 export const SID_PREFIX = 'AccessRemediator';
 
 /** One permission to grant on one side (the caller's identity, the key policy or the bucket policy). */
@@ -26,7 +28,14 @@ export interface Grant {
 
 export type SynthesisResult =
   | { ok: true; patches: Patch[]; grants: Grant[] }
-  | { ok: false; verdict: 'misconfiguration' | 'undetermined'; finding: string | null; reason: string };
+  | { ok: false; problem: SynthesisProblem; reason: string };
+
+/**
+ * Why no patch could be written, as a fact; classify.ts turns it into a verdict. `nothing-to-grant`: no missing Allow
+ * a patch could add; `caller-not-nameable`: root, a service, a federated session on a resource policy; `unbounded`:
+ * the action takes no resource; `policy-size`: the patched policy would exceed IAM's, KMS's or S3's size limit.
+ */
+export type SynthesisProblem = 'nothing-to-grant' | 'caller-not-nameable' | 'unbounded' | 'policy-size';
 
 const PATCHABLE = new Set(['identity', 'key', 'bucket']);
 
@@ -188,16 +197,14 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
   if (grants.length === 0) {
     return {
       ok: false,
-      verdict: 'undetermined',
-      finding: null,
+      problem: 'nothing-to-grant',
       reason: 'no Allow that a policy patch could add was found missing',
     };
   }
   if (caller.kind === 'root' || caller.kind === 'service' || principal === null) {
     return {
       ok: false,
-      verdict: 'undetermined',
-      finding: null,
+      problem: 'caller-not-nameable',
       reason: 'the caller is not an IAM role or user, so no least-privilege patch can name it',
     };
   }
@@ -206,8 +213,7 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
   if (unbounded) {
     return {
       ok: false,
-      verdict: 'undetermined',
-      finding: null,
+      problem: 'unbounded',
       reason: `${unbounded.action} takes no resource, so it cannot be granted without Resource "*"`,
     };
   }
@@ -215,8 +221,7 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
   if (caller.kind === 'federated' && needsResourceGrant) {
     return {
       ok: false,
-      verdict: 'undetermined',
-      finding: null,
+      problem: 'caller-not-nameable',
       reason: 'a federated user session cannot be named by a key or bucket policy patch',
     };
   }
@@ -233,8 +238,7 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
     if (total > limit) {
       return {
         ok: false,
-        verdict: 'misconfiguration',
-        finding: 'patch-exceeds-policy-size',
+        problem: 'policy-size',
         reason: `granting the missing permissions would bring the inline policies of ${principal.arn} to ${total} characters, over IAM's ${limit}; consolidate its policies or attach a managed policy`,
       };
     }
@@ -266,8 +270,7 @@ export function synthesizePatches(input: SynthesisInput): SynthesisResult {
       if (size > limit) {
         return {
           ok: false,
-          verdict: 'misconfiguration',
-          finding: 'patch-exceeds-policy-size',
+          problem: 'policy-size',
           reason: `the ${side} policy of ${targetArn} would grow to ${size} bytes, over the ${limit}-byte limit; consolidate its statements first`,
         };
       }

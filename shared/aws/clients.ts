@@ -9,6 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { iamRoleArn, partitionOfRegion } from '../arn/arn.ts';
+import { REMEDIATOR_NAME } from '../remediatorName.ts';
 import { AwsCallCounter, countCalls } from './callCounter.ts';
 import { ACCESS_DENIED, AccountUnreachableError, attempt, isAwsError } from './errors.ts';
 
@@ -39,7 +40,7 @@ export interface AwsClientsOptions {
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'access-remediator-member';
 /** Appended to every SDK user agent; `userAgentMarker` in the remediation options looks for it. */
-export const USER_AGENT = 'access-remediator';
+export const USER_AGENT = REMEDIATOR_NAME;
 
 interface Credentials {
   accessKeyId: string;
@@ -261,7 +262,7 @@ export class AwsClients {
         .send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
-            RoleSessionName: this.options.roleSessionName ?? 'access-remediator',
+            RoleSessionName: this.options.roleSessionName ?? REMEDIATOR_NAME,
             DurationSeconds: this.options.sessionDurationSeconds ?? 900,
           }),
         )

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, type DecisionConfig, REMEDIATOR_NAME } from '../analysis/decide.ts';
+import { DEFAULT_CONFIG, type DecisionConfig } from '../analysis/decide.ts';
+import { REMEDIATOR_NAME } from '../remediatorName.ts';
 
 /** How long to wait for a written policy to become visible and effective (IAM is eventually consistent). */
 export interface VerificationTiming {

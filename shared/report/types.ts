@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../policy/types.ts';
+import type { PolicyDocument, PolicyStatement, PolicyType } from '../policy/types.ts';
 
 /** The report line of contract/report.schema.json; extra top-level fields are allowed and kept small. */
 export const VERDICTS = [
@@ -26,15 +26,8 @@ export type KeyStateName =
   | 'NotFound'
   | 'WrongRegion';
 
-export type DeniedByType =
-  | 'scp'
-  | 'rcp'
-  | 'permissions-boundary'
-  | 'session-policy'
-  | 'vpc-endpoint-policy'
-  | 'identity'
-  | 'key'
-  | 'bucket';
+/** The report names the policy that denied by the evaluator's own kinds of policy. */
+export type DeniedByType = PolicyType;
 
 export interface DeniedBy {
   policyType: DeniedByType;

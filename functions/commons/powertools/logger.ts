@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { REMEDIATOR_NAME } from '../../../shared/remediatorName.ts';
 
 /**
  * The correlation id is one dotted path (`detail.eventID`), so a small walk does instead of the JMESPath package
@@ -19,5 +20,5 @@ export function valueAtPath(expression: string, data: unknown): unknown {
  */
 export const logger = new Logger({
   correlationIdSearchFn: valueAtPath,
-  persistentKeys: { app: 'access-remediator' },
+  persistentKeys: { app: REMEDIATOR_NAME },
 });
