@@ -133,22 +133,29 @@ function describeDeny(deniedBy: DeniedBy): string {
 export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: DecisionConfig): ReportLine {
   const context: DecisionContext = { config, state, selfCaused: remediatorCause(event, config.remediator) };
   const evidence: DenialEvidence = parseDenialMessage(event.errorCode, event.errorMessage);
-  const line = baseLine(event, principalArnOf(event));
+  const unresolved = baseLine(event, principalArnOf(event));
 
   if (!event.errorCode)
-    return finish(line, 'not-permission-error', `${event.eventName} did not fail (no errorCode).`, context);
+    return finish(
+      unresolved,
+      'not-permission-error',
+      `${event.eventName} did not fail (no errorCode).`,
+      context,
+    );
   if (!isAuthorizationFailure(event.errorCode) && !isKeyStateFailure(event.errorCode, event.eventSource)) {
     return finish(
-      line,
+      unresolved,
       'not-permission-error',
       `${event.errorCode} is not an authorization failure; nothing to remediate.`,
       context,
     );
   }
   if (event.errorCode === 'VpceAccessDenied' || evidence.form === 'vpce-network') {
-    line.deniedBy = { policyType: 'vpc-endpoint-policy', policyId: event.vpcEndpointId, sid: null };
     return finish(
-      line,
+      {
+        ...unresolved,
+        deniedBy: { policyType: 'vpc-endpoint-policy', policyId: event.vpcEndpointId, sid: null },
+      },
       'guardrail',
       `The policy of VPC endpoint ${event.vpcEndpointId ?? '(unnamed)'} denied ${event.eventName}; endpoint policies are guardrails, not something to widen automatically. Review the endpoint policy with its owner.`,
       context,
@@ -156,8 +163,8 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   }
 
   const caller = resolveCaller(state, event.caller, event.partition);
-  if (!caller.ok) return finish(line, 'undetermined', `Cannot diagnose: ${caller.reason}.`, context);
-  line.principal = caller.identity.arn;
+  if (!caller.ok) return finish(unresolved, 'undetermined', `Cannot diagnose: ${caller.reason}.`, context);
+  const line: ReportLine = { ...unresolved, principal: caller.identity.arn };
 
   const needs = permissionNeeds(event, evidence, state);
   if (!needs.ok) return finish(line, 'undetermined', `Cannot diagnose: ${needs.reason}.`, context);
@@ -166,19 +173,24 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   if (!evaluation.ok) {
     const stop = evaluation.stop;
     const { verdict, finding } = verdictOfStop(stop);
-    if (stop.need) {
-      const resource = stop.need.resource;
-      const arn =
-        resource.kind === 'kms-key'
-          ? (stop.keyArn ?? resource.ref.value)
-          : resource.kind === 'none'
-            ? null
-            : resource.arn;
-      if (verdict !== 'undetermined') line.missing = [{ action: stop.need.action, resource: arn }];
-    }
-    if (stop.keyState) line.keyState = stop.keyState;
-    if (finding) line.finding = finding;
-    return finish(line, verdict, `${capitalize(stop.reason)}.${nextStep(verdict)}`, context);
+    const resource = stop.need?.resource;
+    const arn =
+      resource?.kind === 'kms-key'
+        ? (stop.keyArn ?? resource.ref.value)
+        : resource === undefined || resource.kind === 'none'
+          ? null
+          : resource.arn;
+    return finish(
+      {
+        ...line,
+        missing: stop.need && verdict !== 'undetermined' ? [{ action: stop.need.action, resource: arn }] : [],
+        keyState: stop.keyState ?? null,
+        finding,
+      },
+      verdict,
+      `${capitalize(stop.reason)}.${nextStep(verdict)}`,
+      context,
+    );
   }
   const items = evaluation.items;
   const classification = classify(event, evidence, items);
@@ -192,27 +204,31 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
         context,
       );
     case 'explicit-deny': {
-      line.deniedBy = classification.deniedBy;
-      line.finding = classification.finding;
-      line.missing = missingOf([classification.item]);
       const header =
         classification.finding === 'encryption-header-required'
           ? ' The bucket requires uploads to name the SSE-KMS key in the x-amz-server-side-encryption headers: send them, do not loosen the deny.'
           : ' A Deny is never loosened automatically: review it with the policy owner.';
       return finish(
-        line,
+        {
+          ...line,
+          deniedBy: classification.deniedBy,
+          finding: classification.finding,
+          missing: missingOf([classification.item]),
+        },
         'explicit-deny',
         `${classification.item.need.action} on ${classification.item.resourceArn} is denied by an explicit Deny in the ${describeDeny(classification.deniedBy)}.${header}`,
         context,
       );
     }
     case 'guardrail': {
-      line.deniedBy = classification.deniedBy;
-      if (classification.item) line.missing = missingOf([classification.item]);
       const action = classification.item?.need.action ?? evidence.action ?? event.eventName;
       const how = classification.source === 'message' ? 'the error message says a' : 'the';
       return finish(
-        line,
+        {
+          ...line,
+          deniedBy: classification.deniedBy,
+          missing: classification.item ? missingOf([classification.item]) : line.missing,
+        },
         'guardrail',
         `${action} is denied by ${how} ${describeDeny(classification.deniedBy)}, a guardrail that policy patches must not widen; escalate to its owner.`,
         context,
@@ -222,7 +238,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
       break;
   }
 
-  line.missing = missingOf(items);
+  const missing = missingOf(items);
   const synthesis = synthesizePatches({
     caller: caller.identity,
     principal: caller.principal,
@@ -231,8 +247,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   });
   if (!synthesis.ok) {
     const { verdict, finding } = verdictOfSynthesisProblem(synthesis.problem);
-    line.finding = finding;
-    return finish(line, verdict, `${capitalize(synthesis.reason)}.`, context);
+    return finish({ ...line, missing, finding }, verdict, `${capitalize(synthesis.reason)}.`, context);
   }
   const proof = provePatches(
     event,
@@ -245,14 +260,12 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
   );
   if (!proof.ok) {
     return finish(
-      line,
+      { ...line, missing },
       'undetermined',
       `A patch was found but failed its proof: ${proof.reason}. Escalating instead of guessing.`,
       context,
     );
   }
-  line.patches = synthesis.patches;
-  line.proof = proof.proof;
   const targets = synthesis.patches.map((p) => `${p.target.type} ${p.target.arn}`).join(', ');
   const via = items.some(
     (i) => i.need.viaS3 && i.need.resource.kind === 'kms-key' && i.result.decision !== 'allowed',
@@ -260,9 +273,9 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     ? ` (KMS use only through S3 in ${items.find((i) => i.need.viaS3)!.need.viaS3!.region})`
     : '';
   return finish(
-    line,
+    { ...line, missing, patches: synthesis.patches, proof: proof.proof },
     'missing-allow',
-    `No policy allows ${line.missing.map((m) => `${m.action} on ${m.resource ?? '*'}`).join(', ')} for ${caller.identity.arn}. Add the proven statements to ${targets}${via}.`,
+    `No policy allows ${missing.map((m) => `${m.action} on ${m.resource ?? '*'}`).join(', ')} for ${caller.identity.arn}. Add the proven statements to ${targets}${via}.`,
     context,
   );
 }
