@@ -89,9 +89,13 @@ function finish(line: ReportLine, verdict: Verdict, reason: string, context: Dec
   };
 }
 
-function missingOf(items: EvaluatedNeed[]): ReportLine['missing'] {
+/**
+ * The denied permissions a line names. With `granted`, also those a patch grants along with them (the parts of a
+ * multipart upload need kms:Decrypt next to kms:GenerateDataKey), so `missing` says everything the patch adds.
+ */
+function missingOf(items: EvaluatedNeed[], granted = false): ReportLine['missing'] {
   return items
-    .filter((item) => item.reported && item.result.decision !== 'allowed')
+    .filter((item) => (item.reported || granted) && item.result.decision !== 'allowed')
     .map((item) => ({
       action: item.need.action,
       resource: item.resourceArn === '*' ? null : item.resourceArn,
@@ -222,7 +226,8 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
     }
     case 'guardrail': {
       const action = classification.item?.need.action ?? evidence.action ?? event.eventName;
-      const how = classification.source === 'message' ? 'the error message says a' : 'the';
+      const how = classification.source === 'message' ? 'a' : 'the';
+      const said = classification.source === 'message' ? ', as the error message says' : '';
       return finish(
         {
           ...line,
@@ -230,7 +235,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
           missing: classification.item ? missingOf([classification.item]) : line.missing,
         },
         'guardrail',
-        `${action} is denied by ${how} ${describeDeny(classification.deniedBy)}, a guardrail that policy patches must not widen; escalate to its owner.`,
+        `${action} is denied by ${how} ${describeDeny(classification.deniedBy)}${said}: a guardrail that policy patches must not widen; escalate to its owner.`,
         context,
       );
     }
@@ -238,7 +243,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
       break;
   }
 
-  const missing = missingOf(items);
+  const missing = missingOf(items, true);
   const synthesis = synthesizePatches({
     caller: caller.identity,
     principal: caller.principal,
