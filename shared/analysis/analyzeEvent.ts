@@ -11,7 +11,7 @@ import {
 } from '../messages/parseDenialMessage.ts';
 import { permissionNeeds } from '../permissions/needs.ts';
 import { invalidEventLine } from '../report/blankLine.ts';
-import type { DeniedBy, ReportLine, Verdict } from '../report/types.ts';
+import type { DeniedBy, KeyStateName, ReportLine, Verdict } from '../report/types.ts';
 import { resolveCaller } from '../state/resolveCaller.ts';
 import type { StateIndex } from '../state/stateIndex.ts';
 import { classify, verdictOfStop, verdictOfSynthesisProblem } from './classify.ts';
@@ -192,7 +192,7 @@ export function analyzeEvent(event: NormalizedEvent, state: StateIndex, config: 
         finding,
       },
       verdict,
-      `${capitalize(stop.reason)}.${nextStep(verdict)}`,
+      `${capitalize(stop.reason)}.${nextStep(verdict, stop.keyState ?? null)}`,
       context,
     );
   }
@@ -289,10 +289,22 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function nextStep(verdict: Verdict): string {
+/** What to do about a key no permission can help with, for the state it is in. */
+const KEY_FIX: Record<KeyStateName, string> = {
+  Disabled: 'enable the key (kms:EnableKey) if it was disabled by mistake, or re-encrypt with a key in use',
+  PendingDeletion:
+    'cancel the deletion (kms:CancelKeyDeletion) before the waiting period ends, or every object under it is lost',
+  PendingImport: 'import the key material into the key',
+  Unavailable: "reconnect the key's custom key store (or wait until the key leaves this state)",
+  NotFound:
+    'point the caller or the bucket at a key that exists; data encrypted under a deleted key cannot be decrypted',
+  WrongRegion: "use a key in the request's region (a multi-Region replica there, or a new key)",
+};
+
+function nextStep(verdict: Verdict, keyState: KeyStateName | null): string {
   switch (verdict) {
     case 'key-unavailable':
-      return ' No permission change can help: fix the key (enable it, cancel deletion, import material, reconnect its store, or use a key in the right region).';
+      return ` No permission change can help: ${keyState ? KEY_FIX[keyState] : 'fix the key'}.`;
     case 'aws-managed-key':
       return ' Re-encrypt with a customer managed key whose policy can grant the other account.';
     case 'misconfiguration':
