@@ -214,30 +214,34 @@ describe('the analyzer never crashes on bad input', () => {
     const dotted = (keys: readonly string[]): string =>
       keys.map((key, i) => (/^\d+$/.test(key) && i > 1 ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
     fc.assert(
-      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), fc.jsonValue(), (path, replacement) => {
-        const mutated = mutate(snapshot, path, replacement);
-        const parsed = snapshotSchema.safeParse(JSON.parse(JSON.stringify(mutated.value)));
-        if (!parsed.success) {
-          seen.schema++;
-          const places = parsed.error.issues.map((issue) => issue.path.map(String));
-          expect(places.some((place) => related(place, mutated.at))).toBe(true);
-          return;
-        }
-        const indexed = indexSnapshot(parsed.data);
-        if (!indexed.ok) {
-          seen.policies++;
-          const where = dotted(mutated.at);
-          const named = indexed.errors.map((error) => error.split(/ \(|: /)[0]!);
-          expect(named.some((place) => where === place || where.startsWith(place))).toBe(true);
-          return;
-        }
-        seen.analysed++;
-        const [raw] = recordsFromText(eventText, 'event.json', { jsonLines: false });
-        const line = analyzeRecord(raw!, indexed.index, DEFAULT_CONFIG);
-        expect(reportSchemaErrors(line)).toEqual([]);
-        expect(line.verdict).not.toBe('invalid-event');
-        expect(line.eventId).toBe(eventId);
-      }),
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 10 }),
+        fc.jsonValue(),
+        (path, replacement) => {
+          const mutated = mutate(snapshot, path, replacement);
+          const parsed = snapshotSchema.safeParse(JSON.parse(JSON.stringify(mutated.value)));
+          if (!parsed.success) {
+            seen.schema++;
+            const places = parsed.error.issues.map((issue) => issue.path.map(String));
+            expect(places.some((place) => related(place, mutated.at))).toBe(true);
+            return;
+          }
+          const indexed = indexSnapshot(parsed.data);
+          if (!indexed.ok) {
+            seen.policies++;
+            const where = dotted(mutated.at);
+            const named = indexed.errors.map((error) => error.split(/ \(|: /)[0]!);
+            expect(named.some((place) => where === place || where.startsWith(place))).toBe(true);
+            return;
+          }
+          seen.analysed++;
+          const [raw] = recordsFromText(eventText, 'event.json', { jsonLines: false });
+          const line = analyzeRecord(raw!, indexed.index, DEFAULT_CONFIG);
+          expect(reportSchemaErrors(line)).toEqual([]);
+          expect(line.verdict).not.toBe('invalid-event');
+          expect(line.eventId).toBe(eventId);
+        },
+      ),
       { numRuns: 1000 },
     );
     expect(seen.schema).toBeGreaterThan(50);
